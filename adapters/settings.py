@@ -1,0 +1,52 @@
+"""Configuration from OMS_* environment variables (see README, "Configuration")."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_SECRET = "dev-secret-change-me-dev-secret-change-me"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="OMS_", extra="ignore")
+
+    env: str = "development"  # "production" refuses default secrets and never seeds demo data
+    database_url: str | None = None
+    redis_url: str | None = None
+    demo: bool = False
+    jwt_secret: str = DEFAULT_SECRET
+    jwt_ttl_s: int = 8 * 3600
+    max_body_bytes: int = 1_048_576
+    db_pool_size: int = 20
+    login_max_failures: int = 5
+    login_window_s: int = 300
+    data_dir: str = ".data"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    log_level: str = "info"
+    access_log: bool = True
+
+    @property
+    def production(self) -> bool:
+        return self.env == "production"
+
+    def check_production(self) -> None:
+        if self.production and self.jwt_secret == DEFAULT_SECRET:
+            raise SystemExit("OMS_ENV=production refuses to start with the default OMS_JWT_SECRET")
+        if self.production and (not self.database_url or not self.redis_url):
+            raise SystemExit("OMS_ENV=production needs OMS_DATABASE_URL and OMS_REDIS_URL")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
+
+
+def async_dsn(url: str) -> str:
+    """Any postgres URL as the SQLAlchemy asyncpg form."""
+    for prefix in ("postgresql+asyncpg://", "postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+asyncpg://" + url[len(prefix):]
+    return url

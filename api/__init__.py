@@ -1,0 +1,1 @@
+"""HTTP edge: FastAPI app factory, routers, schemas, auth and problem+json errors."""

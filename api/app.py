@@ -1,0 +1,56 @@
+"""Composition root of the HTTP process: settings -> engine, Redis -> container -> routers."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from redis.asyncio import Redis
+
+from adapters.db.engine import make_engine
+from adapters.settings import Settings, get_settings
+from api import errors
+from api.deps import Container
+from api.middleware import EdgeMiddleware, configure_logging
+from api.routers import auth, ops, orders
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    settings.check_production()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if not settings.database_url:
+            raise SystemExit("OMS_DATABASE_URL is not set (make run sets it for you)")
+        engine = make_engine(settings.database_url, pool_size=settings.db_pool_size)
+        redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
+        app.state.container = Container(settings=settings, engine=engine, redis=redis)
+        try:
+            yield
+        finally:
+            await engine.dispose()
+            if redis is not None:
+                await redis.aclose()
+
+    app = FastAPI(
+        title="OMS — order management service",
+        version="0.1.0",
+        description="One queue for every sales channel: intake, approval, confirmation, fulfilment and returns. "
+                    "Errors are RFC 9457 problem+json; money and quantities are decimal strings.",
+        lifespan=lifespan,
+
+    )
+    errors.install(app)
+    for module in (ops, auth, orders):
+        app.include_router(module.router)
+    app.add_middleware(EdgeMiddleware, max_body=settings.max_body_bytes, access_log=settings.access_log)
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """uvicorn factory entry point: `uvicorn --factory api.app:app_from_env`."""
+    settings = get_settings()
+    configure_logging(settings.log_level)
+    return create_app(settings)

@@ -1,0 +1,1 @@
+"""The pure core of the OMS: aggregates, value objects, policies, use cases and ports (stdlib only)."""

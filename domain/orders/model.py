@@ -1,0 +1,338 @@
+"""The Order aggregate: the only place where an order's status, approval and lines change."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from domain.actors import Actor
+from domain.errors import FieldError, InvalidTransitionError, PermissionDeniedError, ValidationError
+from domain.money import round_money
+from domain.orders.approval import ApprovalRule, first_matching_rule
+from domain.orders.events import (
+    CustomerNotificationRequested,
+    OrderApproved,
+    OrderCreated,
+    OrderEvent,
+    OrderLinesChanged,
+    OrderStatusChanged,
+)
+from domain.orders.status import EDITABLE, RESERVING, ApproveStatus, OrderStatus, allowed_targets, approve_label
+
+S = OrderStatus
+
+
+@dataclass(frozen=True)
+class Address:
+    name: str
+    street: str
+    city: str
+    county: str
+    postcode: str
+    country: str
+    phone: str | None = None
+    company: str | None = None
+
+
+@dataclass(frozen=True)
+class CustomerRef:
+    id: int
+    name: str
+    email: str | None
+    type: str  # "b2c" or "b2b"
+
+
+@dataclass(frozen=True)
+class OrderLine:
+    product_id: int
+    sku: str
+    name: str
+    quantity: Decimal
+    unit_price: Decimal
+    vat_rate: Decimal  # percent, from the product
+    prices_include_vat: bool = True
+
+    @property
+    def gross(self) -> Decimal:
+        if self.prices_include_vat:
+            return round_money(self.quantity * self.unit_price)
+        return self.net + self.vat
+
+    @property
+    def vat(self) -> Decimal:
+        if self.prices_include_vat:
+            gross = round_money(self.quantity * self.unit_price)
+            return round_money(gross * self.vat_rate / (Decimal(100) + self.vat_rate))
+        return round_money(self.net * self.vat_rate / Decimal(100))
+
+    @property
+    def net(self) -> Decimal:
+        if self.prices_include_vat:
+            return self.gross - self.vat
+        return round_money(self.quantity * self.unit_price)
+
+
+@dataclass(frozen=True)
+class Totals:
+    net: Decimal
+    vat: Decimal
+    gross: Decimal
+    vat_by_rate: dict[Decimal, Decimal]
+
+
+@dataclass(frozen=True)
+class Reservation:
+    product_id: int
+    warehouse_id: int
+    quantity: Decimal
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    action: str
+    from_status: int | None
+    to_status: int
+    actor: str
+    reason: str | None
+    at: datetime
+
+
+@dataclass
+class Order:
+    channel_id: int
+    source: str
+    currency: str
+    customer: CustomerRef
+    shipping_address: Address
+    lines: list[OrderLine]
+    payment_method: str
+    warehouse_id: int
+    external_ref: str | None = None
+    billing_address: Address | None = None
+    promised_date: date | None = None
+    notes: str | None = None
+    status: OrderStatus = S.DRAFT
+    approve_status: int | None = None
+    approval_rule: str | None = None
+    approval_role: str | None = None
+    held_from: OrderStatus | None = None
+    reservations: list[Reservation] = field(default_factory=list)
+    id: int | None = None
+    number: str | None = None
+    version: int = 1
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    # Recorded by methods, drained by the unit of work in the same transaction.
+    new_history: list[HistoryEntry] = field(default_factory=list)
+    events: list[OrderEvent] = field(default_factory=list)
+    lines_changed: bool = False
+    reservations_changed: bool = False
+
+    # ----- creation -------------------------------------------------------------------------
+    @classmethod
+    def create(
+        cls, *, by: Actor, at: datetime, rules: Sequence[ApprovalRule] = (), **fields: object
+    ) -> Order:
+        order = cls(**fields)  # type: ignore[arg-type]
+        order._check_lines(order.lines)
+        order.created_at = order.updated_at = at
+        order._evaluate_approval(rules)
+        order.new_history.append(HistoryEntry("create", None, int(order.status), by.label, None, at))
+        order.events.append(OrderCreated(at, order.channel_id, order.external_ref, int(order.status)))
+        order.lines_changed = True
+        return order
+
+    # ----- reading --------------------------------------------------------------------------
+    @property
+    def totals(self) -> Totals:
+        net = vat = gross = Decimal("0.00")
+        by_rate: dict[Decimal, Decimal] = {}
+        for line in self.lines:
+            net += line.net
+            vat += line.vat
+            gross += line.gross
+            by_rate[line.vat_rate] = by_rate.get(line.vat_rate, Decimal("0.00")) + line.vat
+        return Totals(net=net, vat=vat, gross=gross, vat_by_rate=by_rate)
+
+    @property
+    def is_preorder(self) -> bool:
+        return self.promised_date is not None
+
+    def skips_stock_check(self, today: date) -> bool:
+        """Pre-orders are confirmed without reserving until their promised date arrives."""
+        return self.promised_date is not None and self.promised_date > today
+
+    def allowed_targets(self) -> list[OrderStatus]:
+        return allowed_targets(self.status, self.held_from)
+
+    # ----- status transitions ---------------------------------------------------------------
+    def _move(self, target: OrderStatus, action: str, by: Actor, at: datetime, reason: str | None) -> None:
+        allowed = self.allowed_targets()
+        if target not in allowed:
+            raise InvalidTransitionError(self.status.label, target.label, [s.label for s in allowed])
+        previous = self.status
+        self.status = target
+        self.updated_at = at
+        self.new_history.append(HistoryEntry(action, int(previous), int(target), by.label, reason, at))
+        self.events.append(OrderStatusChanged(at, action, int(previous), int(target), reason))
+
+    @staticmethod
+    def _require_reason(reason: str | None, action: str) -> str:
+        if reason is None or not reason.strip():
+            raise ValidationError(f"{action} needs a reason", [FieldError("reason", "required")])
+        return reason.strip()
+
+    def process(self, *, by: Actor, at: datetime) -> None:
+        if self.status is not S.DRAFT:
+            raise InvalidTransitionError(self.status.label, S.PROCESSING.label,
+                                         [s.label for s in self.allowed_targets()])
+        self._move(S.PROCESSING, "process", by, at, None)
+
+    def request_payment(self, *, by: Actor, at: datetime) -> None:
+        self._move(S.PENDING_PAYMENT, "request_payment", by, at, None)
+
+    def mark_paid(self, *, by: Actor, at: datetime, reference: str | None = None) -> None:
+        self._move(S.PAID, "mark_paid", by, at, reference)
+
+    def check_can_confirm(self) -> None:
+        """Raise unless a confirm (or a move to stock_unavailable at confirm) is allowed now."""
+        if S.CONFIRMED not in self.allowed_targets() or self.status is S.STOCK_UNAVAILABLE:
+            raise InvalidTransitionError(self.status.label, S.CONFIRMED.label,
+                                         [s.label for s in self.allowed_targets()])
+        if self.approve_status not in (None, ApproveStatus.APPROVED):
+            raise InvalidTransitionError(
+                f"{self.status.label} (approval {ApproveStatus(self.approve_status).label})",
+                S.CONFIRMED.label,
+                ["approve first"] if self.approve_status == ApproveStatus.PENDING else [],
+            )
+
+    def confirm(self, *, by: Actor, at: datetime, reservations: Sequence[Reservation]) -> None:
+        self.check_can_confirm()
+        self._move(S.CONFIRMED, "confirm", by, at, None)
+        self._hold_stock(reservations)
+
+    def mark_stock_unavailable(self, *, by: Actor, at: datetime, missing: str) -> None:
+        """Confirm found stock short: the order becomes a back-order (never promoted automatically)."""
+        self.check_can_confirm()
+        self._move(S.STOCK_UNAVAILABLE, "stock_unavailable", by, at, missing)
+
+    def check_can_restore(self) -> None:
+        if self.status is not S.STOCK_UNAVAILABLE:
+            raise InvalidTransitionError(self.status.label, "restore (stock_unavailable -> confirmed)",
+                                         [s.label for s in self.allowed_targets()])
+
+    def restore(self, *, by: Actor, at: datetime, reservations: Sequence[Reservation]) -> None:
+        """Manual promotion of a back-order once stock has been verified and reserved."""
+        self.check_can_restore()
+        self._move(S.CONFIRMED, "restore", by, at, None)
+        self._hold_stock(reservations)
+
+    def _hold_stock(self, reservations: Sequence[Reservation]) -> None:
+        if reservations:
+            self.reservations = list(reservations)
+            self.reservations_changed = True
+
+    def hold(self, *, by: Actor, at: datetime, reason: str | None) -> None:
+        text = self._require_reason(reason, "hold")
+        previous = self.status
+        self._move(S.ON_HOLD, "hold", by, at, text)
+        self.held_from = previous
+
+    def resume(self, *, by: Actor, at: datetime) -> None:
+        if self.status is not S.ON_HOLD or self.held_from is None:
+            raise InvalidTransitionError(self.status.label, "resume", [s.label for s in self.allowed_targets()])
+        target = self.held_from
+        self._move(target, "resume", by, at, None)
+        self.held_from = None
+
+    def cancel(self, *, by: Actor, at: datetime, reason: str | None) -> list[Reservation]:
+        """Cancel and hand back the reservations the caller must release."""
+        text = self._require_reason(reason, "cancel")
+        self._move(S.CANCELLED, "cancel", by, at, text)
+        return self._release_all()
+
+    def _release_all(self) -> list[Reservation]:
+        released = self.reservations
+        if released:
+            self.reservations = []
+            self.reservations_changed = True
+        return released
+
+    @property
+    def holds_stock(self) -> bool:
+        return bool(self.reservations) and (self.status in RESERVING or self.held_from in RESERVING)
+
+    # ----- approval -------------------------------------------------------------------------
+    def _evaluate_approval(self, rules: Sequence[ApprovalRule]) -> None:
+        rule = first_matching_rule(
+            rules, total=self.totals.gross, currency=self.currency, customer_type=self.customer.type
+        )
+        if rule is None:
+            self.approve_status, self.approval_rule, self.approval_role = None, None, None
+        else:
+            self.approve_status = int(ApproveStatus.PENDING)
+            self.approval_rule, self.approval_role = rule.name, rule.required_role
+
+    def can_decide_approval(self, actor: Actor) -> bool:
+        return (
+            self.approve_status == ApproveStatus.PENDING
+            and self.status not in (S.CANCELLED, S.RETURN)
+            and self.approval_role is not None
+            and actor.has_role(self.approval_role)
+        )
+
+    def _check_approver(self, actor: Actor, action: str) -> None:
+        if self.approve_status != ApproveStatus.PENDING:
+            raise InvalidTransitionError(f"approval {approve_label(self.approve_status)}", action, [])
+        if not self.can_decide_approval(actor):
+            raise PermissionDeniedError(
+                f"{action} needs the role {self.approval_role} (rule: {self.approval_rule})"
+            )
+
+    def approve(self, *, by: Actor, at: datetime) -> None:
+        self._check_approver(by, "approve")
+        self.approve_status = int(ApproveStatus.APPROVED)
+        self.updated_at = at
+        self.new_history.append(HistoryEntry("approve", int(self.status), int(self.status), by.label,
+                                             self.approval_rule, at))
+        self.events.append(OrderApproved(at, by.label))
+
+    def reject(self, *, by: Actor, at: datetime, reason: str | None) -> list[Reservation]:
+        """Rejecting cancels the order and asks for the customer to be told why."""
+        text = self._require_reason(reason, "reject")
+        self._check_approver(by, "reject")
+        self.approve_status = int(ApproveStatus.REJECTED)
+        self._move(S.CANCELLED, "reject", by, at, text)
+        self.events.append(CustomerNotificationRequested(at, "order_rejected", {"reason": text}))
+        return self._release_all()
+
+    # ----- lines ----------------------------------------------------------------------------
+    @staticmethod
+    def _check_lines(lines: Sequence[OrderLine]) -> None:
+        errors = []
+        if not lines:
+            errors.append(FieldError("lines", "an order needs at least one line"))
+        for i, line in enumerate(lines):
+            if line.quantity <= 0:
+                errors.append(FieldError(f"lines[{i}].quantity", "must be greater than zero"))
+            if line.unit_price < 0:
+                errors.append(FieldError(f"lines[{i}].unit_price", "must not be negative"))
+        if errors:
+            raise ValidationError("invalid order lines", errors)
+
+    def replace_lines(
+        self, lines: Sequence[OrderLine], *, by: Actor, at: datetime, rules: Sequence[ApprovalRule]
+    ) -> None:
+        """Edit lines before the warehouse takes over; approval is evaluated again on the new total."""
+        if self.status not in EDITABLE:
+            raise InvalidTransitionError(self.status.label, "edit lines", [s.label for s in EDITABLE])
+        self._check_lines(lines)
+        self.lines = list(lines)
+        self.lines_changed = True
+        self.updated_at = at
+        self._evaluate_approval(rules)
+        self.new_history.append(HistoryEntry("edit_lines", int(self.status), int(self.status), by.label,
+                                             None, at))
+        self.events.append(OrderLinesChanged(at, self.approve_status))

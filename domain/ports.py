@@ -1,0 +1,91 @@
+"""Ports: what the use cases need from the outside world, as typing.Protocol nouns."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from types import TracebackType
+from typing import Protocol
+
+from domain.catalog.model import ChannelInfo, NewCustomer, ProductInfo
+from domain.orders.model import CustomerRef, Order
+from domain.stock import StockLevel
+
+
+class OrderRepository(Protocol):
+    async def add(self, order: Order) -> None:
+        """Insert; assigns id and number. Raises ConflictError on a duplicate (channel, external_ref)."""
+
+    async def get(self, order_id: int, *, for_update: bool = False) -> Order:
+        """Raises NotFoundError."""
+
+    async def save(self, order: Order) -> None:
+        """Write changes; bumps the version."""
+
+
+class StockRepository(Protocol):
+    async def lock_levels(self, warehouse_id: int, product_ids: Iterable[int]) -> dict[int, StockLevel]:
+        """Levels for these products, locked for this transaction, in a deadlock-free order."""
+
+    async def save(self, levels: Iterable[StockLevel]) -> None: ...
+
+
+class Catalog(Protocol):
+    async def channel(self, channel_id: int) -> ChannelInfo | None: ...
+
+    async def products_by_sku(self, skus: Sequence[str]) -> dict[str, ProductInfo]: ...
+
+    async def default_warehouse_id(self) -> int | None: ...
+
+
+class CustomerDirectory(Protocol):
+    async def by_id(self, customer_id: int) -> CustomerRef | None: ...
+
+    async def by_email(self, email: str) -> CustomerRef | None: ...
+
+    async def add(self, customer: NewCustomer) -> CustomerRef: ...
+
+
+@dataclass(frozen=True)
+class IdempotencyRecord:
+    request_hash: str
+    order_id: int
+
+
+class IdempotencyStore(Protocol):
+    async def get(self, scope: str, key: str) -> IdempotencyRecord | None: ...
+
+    async def add(self, scope: str, key: str, record: IdempotencyRecord) -> None:
+        """Raises ConflictError when a concurrent request stored the same key first."""
+
+
+class UnitOfWork(Protocol):
+    @property
+    def orders(self) -> OrderRepository: ...
+
+    @property
+    def stock(self) -> StockRepository: ...
+
+    @property
+    def catalog(self) -> Catalog: ...
+
+    @property
+    def customers(self) -> CustomerDirectory: ...
+
+    @property
+    def idempotency(self) -> IdempotencyStore: ...
+
+    async def __aenter__(self) -> UnitOfWork: ...
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        """Leaving without commit rolls back."""
+
+    async def commit(self) -> None:
+        """Write the recorded events of every touched order to the outbox, then commit."""
+
+
+class Clock(Protocol):
+    def __call__(self) -> datetime: ...
