@@ -15,6 +15,7 @@ class Settings(BaseSettings):
     env: str = "development"  # "production" refuses default secrets and never seeds demo data
     database_url: str | None = None
     redis_url: str | None = None
+    queue_name: str = "oms:queue"  # the arq queue the outbox relay feeds and the worker reads
     demo: bool = False
     jwt_secret: str = DEFAULT_SECRET
     jwt_ttl_s: int = 8 * 3600

@@ -10,10 +10,10 @@ from redis.asyncio import Redis
 
 from adapters.db.engine import make_engine
 from adapters.settings import Settings, get_settings
-from api import errors
+from api import errors, spa
 from api.deps import Container
 from api.middleware import EdgeMiddleware, configure_logging
-from api.routers import auth, ops, orders
+from api.routers import api_keys, auth, channels, customers, ops, orders, price_lists, products, users, warehouse
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -43,8 +43,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     )
     errors.install(app)
-    for module in (ops, auth, orders):
+    for module in (ops, auth, orders, users, api_keys, channels, customers, products, warehouse, price_lists):
         app.include_router(module.router)
+    spa.mount(app)
     app.add_middleware(EdgeMiddleware, max_body=settings.max_body_bytes, access_log=settings.access_log)
     return app
 

@@ -7,10 +7,15 @@ from typing import Any
 
 import orjson
 from fastapi import FastAPI, Request
+from fastapi.dependencies.models import Dependant
 from fastapi.exceptions import RequestValidationError
+from fastapi.routing import APIRoute, iter_route_contexts
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
+from api.deps import get_actor
+from api.schemas.common import Problem
 from domain.errors import (
     AuthenticationError,
     ConflictError,
@@ -82,6 +87,25 @@ def domain_problem(exc: DomainError) -> Response:
     return problem(400, exc.detail)
 
 
+def database_problem(exc: DBAPIError, path: str) -> Response:
+    """The last line of "bad input never 500": values PostgreSQL refuses (class 22: NUL characters, numbers
+    out of range) and constraint violations (class 23) that no use case checked first are the caller's
+    input, not a crash. Logged as warnings, so the missing check is still seen."""
+    sqlstate = str(getattr(exc.orig, "sqlstate", None) or "")
+    if sqlstate.startswith(("22", "23")):
+        log.warning("the database refused the input", extra={"path": path, "sqlstate": sqlstate})
+    if sqlstate == "23505":
+        return problem(409, "this conflicts with an existing record", type_="conflict")
+    if sqlstate.startswith("23"):
+        return problem(422, "the request refers to data that does not exist or breaks a rule of the stored data",
+                       type_="validation")
+    if sqlstate.startswith("22"):
+        return problem(422, "a value is out of range or contains characters that cannot be stored (such as NUL)",
+                       type_="validation")
+    log.error("database error", extra={"path": path, "sqlstate": sqlstate}, exc_info=exc)
+    return problem(500, "an unexpected error occurred; it has been logged")
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def _domain(request: Request, exc: DomainError) -> Response:
@@ -101,7 +125,85 @@ def install(app: FastAPI) -> None:
         return problem(exc.status_code, str(exc.detail) if exc.detail else None,
                        headers=dict(exc.headers) if exc.headers else None)
 
+    @app.exception_handler(DBAPIError)
+    async def _database(request: Request, exc: DBAPIError) -> Response:
+        return database_problem(exc, request.url.path)
+
     @app.exception_handler(Exception)
     async def _crash(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error", extra={"path": request.url.path})
         return problem(500, "an unexpected error occurred; it has been logged")
+
+    generate = app.openapi
+    documented: list[dict[str, Any]] = []
+
+    def openapi() -> dict[str, Any]:
+        schema = generate()  # FastAPI caches it and builds a new one when routes are added
+        if not documented or documented[0] is not schema:
+            documented[:] = [document_problems(app, schema)]
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+# OpenAPI: what every route may answer besides what it declares (docs/api-conventions.md, "Errors").
+PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
+_FASTAPI_422 = "#/components/schemas/HTTPValidationError"
+
+
+def _walk(dependant: Dependant) -> list[Dependant]:
+    found = [dependant]
+    for sub in dependant.dependencies:
+        found.extend(_walk(sub))
+    return found
+
+
+def _implied_problems(route: Any) -> set[int]:
+    """Status codes the shared machinery can answer on this route, whatever the handler declares."""
+    dependants = _walk(route.dependant)
+    codes: set[int] = set()
+    if any(d.call is get_actor for d in dependants):
+        codes |= {401, 403}
+    if any(d.path_params or d.query_params or d.header_params or d.cookie_params for d in dependants):
+        codes.add(422)
+    if route.body_field is not None:
+        codes |= {400, 413, 422}  # malformed JSON, the body limit of api/middleware.py, schema mismatch
+    return codes
+
+
+def _as_problem(response: dict[str, Any]) -> None:
+    """Error answers are application/problem+json whatever the route declared (FastAPI puts models under
+    application/json); a route's own problem model is kept, FastAPI's default 422 body is replaced."""
+    content = response.get("content") or {}
+    declared = (content.get(PROBLEM) or {}).get("schema") or (content.get("application/json") or {}).get("schema")
+    if declared is None and content and PROBLEM not in content:
+        return  # a non-JSON error body that the route describes itself
+    if declared is not None and declared.get("$ref") != _FASTAPI_422:
+        if "Problem" not in str(declared.get("$ref", "")):
+            return  # the route answers this error with its own JSON document (e.g. the /readyz report)
+        response["content"] = {PROBLEM: {"schema": declared}}
+        return
+    response["content"] = {PROBLEM: {"schema": PROBLEM_REF}}
+
+
+def document_problems(app: FastAPI, schema: dict[str, Any]) -> dict[str, Any]:
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    components.setdefault("Problem", Problem.model_json_schema(ref_template="#/components/schemas/{model}"))
+    for route in iter_route_contexts(app.routes):  # included routers are not flattened into app.routes
+        if not isinstance(route.original_route, APIRoute) or not route.include_in_schema:
+            continue
+        implied = _implied_problems(route)
+        for method in route.methods or ():
+            operation = schema.get("paths", {}).get(route.path_format, {}).get(method.lower())
+            if operation is None:
+                continue
+            responses = operation.setdefault("responses", {})
+            for code in sorted(implied):
+                responses.setdefault(str(code), {"description": TITLES[code]})
+            for code, response in responses.items():
+                if code[:1] in ("4", "5"):
+                    _as_problem(response)
+    if _FASTAPI_422 not in orjson.dumps(schema.get("paths", {})).decode():
+        components.pop("HTTPValidationError", None)
+        components.pop("ValidationError", None)
+    return schema

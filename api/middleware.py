@@ -10,6 +10,7 @@ from typing import Any
 
 import orjson
 from prometheus_client import Counter, Histogram
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 request_id_var: ContextVar[str] = ContextVar("request_id", default="-")
@@ -20,19 +21,24 @@ LATENCY = Histogram("oms_http_request_duration_seconds", "HTTP request latency",
                     buckets=(0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5))
 
 
-def _too_large(limit: int) -> list[Message]:
+def _too_large(limit: int, rid: str) -> list[Message]:
     body = orjson.dumps({"type": "https://oms.local/problems/request-body-too-large",
                          "title": "Request body too large", "status": 413,
                          "detail": f"the request body exceeds {limit} bytes"})
     return [
         {"type": "http.response.start", "status": 413,
-         "headers": [(b"content-type", b"application/problem+json"), (b"content-length", str(len(body)).encode())]},
+         "headers": [(b"content-type", b"application/problem+json"), (b"content-length", str(len(body)).encode()),
+                     (b"x-request-id", rid.encode())]},
         {"type": "http.response.body", "body": body},
     ]
 
 
-class BodyLimitError(Exception):
-    pass
+class BodyLimitError(HTTPException):
+    """Raised from receive(); an HTTPException so that FastAPI, which turns any other error while reading
+    the body into a 400, passes it on to the problem handler as the 413 it is."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, f"the request body exceeds {limit} bytes")
 
 
 class EdgeMiddleware:
@@ -55,7 +61,7 @@ class EdgeMiddleware:
 
         length = headers.get(b"content-length")
         if length is not None and length.isdigit() and int(length) > self.max_body:
-            for message in _too_large(self.max_body):
+            for message in _too_large(self.max_body, rid):
                 await send(message)
             self._finish(scope, 413, started)
             request_id_var.reset(token)
@@ -69,7 +75,7 @@ class EdgeMiddleware:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_body:
-                    raise BodyLimitError
+                    raise BodyLimitError(self.max_body)
             return message
 
         started_response = False
@@ -86,7 +92,7 @@ class EdgeMiddleware:
             await self.app(scope, limited_receive, send_wrapper)
         except BodyLimitError:
             if not started_response:
-                for message in _too_large(self.max_body):
+                for message in _too_large(self.max_body, rid):
                     await send(message)
             status_holder["status"] = 413
         finally:

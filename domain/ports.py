@@ -10,6 +10,7 @@ from typing import Protocol
 
 from domain.catalog.model import ChannelInfo, NewCustomer, ProductInfo
 from domain.orders.model import CustomerRef, Order
+from domain.receipts.model import ReceiptNote
 from domain.stock import StockLevel
 
 
@@ -30,6 +31,9 @@ class StockRepository(Protocol):
 
     async def save(self, levels: Iterable[StockLevel]) -> None: ...
 
+    async def ensure(self, warehouse_id: int, product_id: int) -> StockLevel:
+        """The level of one product in one warehouse, created when absent, locked for this transaction."""
+
 
 class Catalog(Protocol):
     async def channel(self, channel_id: int) -> ChannelInfo | None: ...
@@ -37,6 +41,10 @@ class Catalog(Protocol):
     async def products_by_sku(self, skus: Sequence[str]) -> dict[str, ProductInfo]: ...
 
     async def default_warehouse_id(self) -> int | None: ...
+
+    async def products_by_id(self, ids: Sequence[int]) -> dict[int, ProductInfo]: ...
+
+    async def warehouse_exists(self, warehouse_id: int) -> bool: ...
 
 
 class CustomerDirectory(Protocol):
@@ -60,6 +68,11 @@ class IdempotencyStore(Protocol):
         """Raises ConflictError when a concurrent request stored the same key first."""
 
 
+class ReceiptRepository(Protocol):
+    async def add(self, note: ReceiptNote) -> None:
+        """Insert the note and its lines; assigns the id."""
+
+
 class UnitOfWork(Protocol):
     @property
     def orders(self) -> OrderRepository: ...
@@ -75,6 +88,9 @@ class UnitOfWork(Protocol):
 
     @property
     def idempotency(self) -> IdempotencyStore: ...
+
+    @property
+    def receipts(self) -> ReceiptRepository: ...
 
     async def __aenter__(self) -> UnitOfWork: ...
 

@@ -9,7 +9,6 @@ from typing import Any
 import orjson
 from sqlalchemy import bindparam, delete, insert, text
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.db.tables import order_history, sales_order_line, stock_reservation
@@ -31,6 +30,7 @@ _INSERT = text(
         :customer_type, :currency, :payment_method, :shipping_address, :billing_address, :warehouse_id,
         :promised_date, :notes, :total_net, :total_vat, :total_gross, 1, :created_at, :updated_at
     FROM s
+    ON CONFLICT (channel_id, external_ref) DO NOTHING
     RETURNING id, number
     """
 ).bindparams(bindparam("shipping_address", type_=JSONB), bindparam("billing_address", type_=JSONB))
@@ -48,7 +48,7 @@ _SELECT = """
     FROM sales_order o WHERE o.id = :id
 """
 _GET = text(_SELECT)
-_GET_FOR_UPDATE = text(_SELECT + " FOR UPDATE OF o")
+_LOCK = text("SELECT id FROM sales_order WHERE id = :id FOR UPDATE")
 
 _UPDATE = text(
     """
@@ -83,30 +83,29 @@ class SqlOrderRepository:
 
     async def add(self, order: Order) -> None:
         totals = order.totals
-        try:
-            row = (await self._conn.execute(_INSERT, {
-                "prefix": NUMBER_PREFIX,
-                "channel_id": order.channel_id, "source": order.source, "external_ref": order.external_ref,
-                "status": int(order.status), "approve_status": order.approve_status,
-                "approval_rule": order.approval_rule, "approval_role": order.approval_role,
-                "customer_id": order.customer.id, "customer_name": order.customer.name,
-                "customer_email": order.customer.email, "customer_type": order.customer.type,
-                "currency": order.currency, "payment_method": order.payment_method,
-                "shipping_address": address_to_json(order.shipping_address),
-                "billing_address": address_to_json(order.billing_address),
-                "warehouse_id": order.warehouse_id, "promised_date": order.promised_date, "notes": order.notes,
-                "total_net": totals.net, "total_vat": totals.vat, "total_gross": totals.gross,
-                "created_at": order.created_at, "updated_at": order.updated_at,
-            })).one()
-        except IntegrityError as exc:
-            raise await self._conflict(order, exc) from exc
+        # ON CONFLICT instead of catching IntegrityError: a failed INSERT would abort the transaction, and
+        # the existing order still has to be looked up to name it in the 409.
+        row = (await self._conn.execute(_INSERT, {
+            "prefix": NUMBER_PREFIX,
+            "channel_id": order.channel_id, "source": order.source, "external_ref": order.external_ref,
+            "status": int(order.status), "approve_status": order.approve_status,
+            "approval_rule": order.approval_rule, "approval_role": order.approval_role,
+            "customer_id": order.customer.id, "customer_name": order.customer.name,
+            "customer_email": order.customer.email, "customer_type": order.customer.type,
+            "currency": order.currency, "payment_method": order.payment_method,
+            "shipping_address": address_to_json(order.shipping_address),
+            "billing_address": address_to_json(order.billing_address),
+            "warehouse_id": order.warehouse_id, "promised_date": order.promised_date, "notes": order.notes,
+            "total_net": totals.net, "total_vat": totals.vat, "total_gross": totals.gross,
+            "created_at": order.created_at, "updated_at": order.updated_at,
+        })).first()
+        if row is None:
+            raise await self._conflict(order)
         order.id, order.number = row.id, row.number
         await self._write_children(order)
         self._seen.append(order)
 
-    async def _conflict(self, order: Order, exc: IntegrityError) -> ConflictError:
-        if "uq_sales_order_channel_id_external_ref" not in str(exc.orig):
-            raise exc
+    async def _conflict(self, order: Order) -> ConflictError:
         existing = (await self._conn.execute(
             text("SELECT id, number FROM sales_order WHERE channel_id = :c AND external_ref = :r"),
             {"c": order.channel_id, "r": order.external_ref},
@@ -118,7 +117,12 @@ class SqlOrderRepository:
         )
 
     async def get(self, order_id: int, *, for_update: bool = False) -> Order:
-        row = (await self._conn.execute(_GET_FOR_UPDATE if for_update else _GET, {"id": order_id})).first()
+        if for_update:
+            # Lock first, then read in a new statement: a SELECT ... FOR UPDATE that waited for the lock
+            # returns the updated row, but its sub-selects (lines, reservations) would still see the snapshot
+            # taken before the wait, e.g. a cancel racing a confirm would miss the fresh reservations.
+            await self._conn.execute(_LOCK, {"id": order_id})
+        row = (await self._conn.execute(_GET, {"id": order_id})).first()
         if row is None:
             raise NotFoundError("order", order_id)
         order = _to_domain(row._mapping)

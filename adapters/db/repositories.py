@@ -34,6 +34,10 @@ _CHANNEL = text("SELECT id, name, type, active, settings FROM channel WHERE id =
 _PRODUCTS = select(product.c.id, product.c.sku, product.c.name, product.c.vat_rate, product.c.active).where(
     product.c.sku.in_(bindparam("skus", expanding=True))
 )
+_PRODUCTS_BY_ID = select(product.c.id, product.c.sku, product.c.name, product.c.vat_rate, product.c.active).where(
+    product.c.id.in_(bindparam("ids", expanding=True))
+)
+_WAREHOUSE_EXISTS = select(warehouse.c.id).where(warehouse.c.id == bindparam("id"))
 _DEFAULT_WAREHOUSE = select(warehouse.c.id).order_by(warehouse.c.is_default.desc(), warehouse.c.id).limit(1)
 
 
@@ -51,6 +55,15 @@ class SqlCatalog:
 
     async def default_warehouse_id(self) -> int | None:
         return (await self._conn.execute(_DEFAULT_WAREHOUSE)).scalar()
+
+    async def products_by_id(self, ids: Sequence[int]) -> dict[int, ProductInfo]:
+        if not ids:
+            return {}
+        rows = await self._conn.execute(_PRODUCTS_BY_ID, {"ids": list(set(ids))})
+        return {r.id: ProductInfo(r.id, r.sku, r.name, r.vat_rate, r.active) for r in rows}
+
+    async def warehouse_exists(self, warehouse_id: int) -> bool:
+        return (await self._conn.execute(_WAREHOUSE_EXISTS, {"id": warehouse_id})).first() is not None
 
 
 _CUSTOMER_COLS = (customer.c.id, customer.c.name, customer.c.email, customer.c.type)

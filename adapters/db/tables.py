@@ -237,6 +237,9 @@ outbox = Table(
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("published_at", DateTime(timezone=True)),
     Column("attempts", Integer, nullable=False, server_default="0"),
+    # The relay claims rows before it talks to Redis; a claim older than its timeout is taken over.
+    Column("claimed_at", DateTime(timezone=True)),
+    Column("last_error", Text),
     Index("ix_outbox_unpublished", "id", postgresql_where=text("published_at IS NULL")),
 )
 

@@ -9,6 +9,7 @@ from types import TracebackType
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncTransaction
 
+from adapters.db.masterdata_stock import SqlReceiptRepository
 from adapters.db.orders import SqlOrderRepository
 from adapters.db.repositories import SqlCatalog, SqlCustomerDirectory, SqlIdempotencyStore, SqlStockRepository
 from adapters.db.tables import outbox
@@ -21,6 +22,7 @@ class SqlUnitOfWork:
     catalog: SqlCatalog
     customers: SqlCustomerDirectory
     idempotency: SqlIdempotencyStore
+    receipts: SqlReceiptRepository
 
     def __init__(self, engine: AsyncEngine, clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
         self._engine = engine
@@ -43,6 +45,7 @@ class SqlUnitOfWork:
         self.catalog = SqlCatalog(self._conn)
         self.customers = SqlCustomerDirectory(self._conn)
         self.idempotency = SqlIdempotencyStore(self._conn)
+        self.receipts = SqlReceiptRepository(self._conn)
         return self
 
     async def __aexit__(

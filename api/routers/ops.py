@@ -11,6 +11,7 @@ from starlette.responses import Response
 
 from api.deps import ContainerDep
 from api.responses import JSONResponse
+from api.schemas.common import StrictModel
 from domain.orders.status import OrderStatus
 
 router = APIRouter(tags=["operations"])
@@ -19,13 +20,18 @@ ORDERS_BY_STATUS = Gauge("oms_orders", "Orders per status", ["status"])
 OUTBOX_BACKLOG = Gauge("oms_outbox_unpublished", "Outbox events not yet handed to the queue")
 
 
+class ReadyOut(StrictModel):
+    status: str
+    checks: dict[str, str]
+
+
 @router.get("/healthz", summary="The process is up")
 async def healthz() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/readyz", summary="Database and Redis are reachable",
-            responses={503: {"description": "a dependency is down"}})
+@router.get("/readyz", summary="Database and Redis are reachable", response_model=ReadyOut,
+            responses={503: {"model": ReadyOut, "description": "a dependency is down; `checks` says which"}})
 async def readyz(container: ContainerDep) -> Response:
     checks: dict[str, str] = {}
     try:
@@ -47,7 +53,8 @@ async def readyz(container: ContainerDep) -> Response:
     return JSONResponse({"status": "ok" if ok else "unavailable", "checks": checks}, status_code=200 if ok else 503)
 
 
-@router.get("/metrics", summary="Prometheus metrics", response_class=Response)
+@router.get("/metrics", summary="Prometheus metrics", response_class=Response,
+            responses={200: {"description": "Prometheus text exposition format", "content": {"text/plain": {}}}})
 async def metrics(container: ContainerDep) -> Response:
     try:
         async with asyncio.timeout(2):

@@ -34,7 +34,7 @@ class CustomerIn(LooseModel):
 
 class LineIn(LooseModel):
     sku: str = Field(min_length=1, max_length=64)
-    quantity: DecimalStr = Field(gt=0, le=1_000_000)
+    quantity: DecimalStr = Field(gt=0, le=1_000_000, decimal_places=3)  # stored as numeric(14, 3)
     unit_price: DecimalStr = Field(ge=0, le=100_000_000)
     name: str | None = Field(default=None, max_length=300)
 

@@ -20,7 +20,9 @@ class Created:
 
 async def create_order(cmd: CreateOrder, *, actor: Actor, uow: UnitOfWork, clock: Clock) -> Created:
     """Create an order in draft (approval evaluated on the channel's rules); a repeated key replays."""
-    scope = actor.label
+    # Keyed by who the caller is, not by name: two API keys may share a name, and must never replay
+    # each other's orders (from another channel).
+    scope = f"{actor.kind}:{actor.id}" if actor.id is not None else actor.label
     for attempt in range(2):
         try:
             async with uow:

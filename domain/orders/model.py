@@ -19,7 +19,15 @@ from domain.orders.events import (
     OrderLinesChanged,
     OrderStatusChanged,
 )
-from domain.orders.status import EDITABLE, RESERVING, ApproveStatus, OrderStatus, allowed_targets, approve_label
+from domain.orders.status import (
+    EDITABLE,
+    RESERVING,
+    TAKEN_OVER,
+    ApproveStatus,
+    OrderStatus,
+    allowed_targets,
+    approve_label,
+)
 
 S = OrderStatus
 
@@ -172,8 +180,16 @@ class Order:
         allowed = self.allowed_targets()
         if target not in allowed:
             raise InvalidTransitionError(self.status.label, target.label, [s.label for s in allowed])
+        if self.status is S.ON_HOLD and target is not S.CANCELLED and action != "resume":
+            # Only resume leaves on_hold other than by cancelling: e.g. "confirm" on an order held from
+            # confirmed would otherwise reserve its stock a second time.
+            assert self.held_from is not None
+            raise InvalidTransitionError(self.status.label, f"{target.label} by {action} (resume goes back to "
+                                         f"{self.held_from.label})", [s.label for s in allowed])
         previous = self.status
         self.status = target
+        if previous is S.ON_HOLD:
+            self.held_from = None
         self.updated_at = at
         self.new_history.append(HistoryEntry(action, int(previous), int(target), by.label, reason, at))
         self.events.append(OrderStatusChanged(at, action, int(previous), int(target), reason))
@@ -286,6 +302,8 @@ class Order:
     def _check_approver(self, actor: Actor, action: str) -> None:
         if self.approve_status != ApproveStatus.PENDING:
             raise InvalidTransitionError(f"approval {approve_label(self.approve_status)}", action, [])
+        if self.status in (S.CANCELLED, S.RETURN):
+            raise InvalidTransitionError(self.status.label, action, [])  # not the approver's fault: a 409
         if not self.can_decide_approval(actor):
             raise PermissionDeniedError(
                 f"{action} needs the role {self.approval_role} (rule: {self.approval_rule})"
@@ -303,8 +321,8 @@ class Order:
         """Rejecting cancels the order and asks for the customer to be told why."""
         text = self._require_reason(reason, "reject")
         self._check_approver(by, "reject")
-        self.approve_status = int(ApproveStatus.REJECTED)
         self._move(S.CANCELLED, "reject", by, at, text)
+        self.approve_status = int(ApproveStatus.REJECTED)
         self.events.append(CustomerNotificationRequested(at, "order_rejected", {"reason": text}))
         return self._release_all()
 
@@ -322,12 +340,17 @@ class Order:
         if errors:
             raise ValidationError("invalid order lines", errors)
 
+    @property
+    def lines_editable(self) -> bool:
+        return self.status in EDITABLE and not (self.status is S.ON_HOLD and self.held_from in TAKEN_OVER)
+
     def replace_lines(
         self, lines: Sequence[OrderLine], *, by: Actor, at: datetime, rules: Sequence[ApprovalRule]
     ) -> None:
         """Edit lines before the warehouse takes over; approval is evaluated again on the new total."""
-        if self.status not in EDITABLE:
-            raise InvalidTransitionError(self.status.label, "edit lines", [s.label for s in EDITABLE])
+        if not self.lines_editable:
+            current = self.status.label if self.held_from is None else f"on_hold from {self.held_from.label}"
+            raise InvalidTransitionError(current, "edit lines", [s.label for s in EDITABLE])
         self._check_lines(lines)
         self.lines = list(lines)
         self.lines_changed = True

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from domain.actors import Actor
 from domain.orders.model import Order
-from domain.orders.status import EDITABLE, ApproveStatus, OrderStatus
+from domain.orders.status import ApproveStatus, OrderStatus
 
 S = OrderStatus
 _DESK = frozenset({"operator", "sales_manager", "admin"})
@@ -33,6 +33,8 @@ def role_allows(actor: Actor, action: str) -> bool:
 
 def status_allows(order: Order, action: str) -> bool:
     targets = order.allowed_targets()
+    if order.status is S.ON_HOLD:
+        targets = [t for t in targets if t is S.CANCELLED]  # the way back is resume, not the original action
     pending_approval = order.approve_status == ApproveStatus.PENDING
     match action:
         case "process":
@@ -55,7 +57,7 @@ def status_allows(order: Order, action: str) -> bool:
         case "approve" | "reject":
             return pending_approval and order.status not in (S.CANCELLED, S.RETURN)
         case "edit-lines":
-            return order.status in EDITABLE
+            return order.lines_editable
     return False
 
 

@@ -58,6 +58,10 @@ RESERVING = frozenset({S.CONFIRMED, S.READY})
 # Lines may be edited only before the order is committed to the warehouse.
 EDITABLE = frozenset({S.DRAFT, S.PROCESSING, S.ON_HOLD})
 
+# On hold from one of these, the warehouse already took over (stock reserved for the lines as they are,
+# or the parcel packed), so the lines stay as they are.
+TAKEN_OVER = frozenset({S.CONFIRMED, S.READY, S.SHIPPING})
+
 
 def allowed_targets(current: OrderStatus, held_from: OrderStatus | None = None) -> list[OrderStatus]:
     """Targets reachable from `current`, in code order; from on_hold only back or to cancelled."""

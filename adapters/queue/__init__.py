@@ -1,0 +1,1 @@
+"""The queue adapter: arq on Redis (connection settings, enqueueing, the outbox relay)."""

@@ -1,0 +1,294 @@
+"""Intake: POST /api/omni_sales/orders through the real server vs the same SQL through raw asyncpg.
+
+The baseline replays, statement for statement, what one create does in adapters/db (orders.py,
+repositories.py, uow.py) inside one transaction, at the same concurrency, so the ratio is the
+price of everything the service adds: HTTP, validation, auth, the domain, SQLAlchemy, rendering.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import os
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import asyncpg
+import orjson
+
+from adapters.db.engine import make_engine
+from domain.orders.model import OrderLine
+from tests.factories import World, order_body
+from tests.perf import profile
+from tests.perf.common import (
+    JWT_SECRET,
+    ApiServer,
+    Connection,
+    CpuMeter,
+    Figure,
+    LoadResult,
+    closed_loop,
+    connect,
+    fresh_database,
+    proc_rss_kb,
+)
+
+PATH = "/api/omni_sales/orders"
+SKUS = tuple(f"BENCH-{i:03d}" for i in range(50))
+CUSTOMERS = 2_000
+LINE_PRICES = ("49.90", "19.99", "120.00", "7.50", "310.25")
+
+
+@dataclass(frozen=True)
+class IntakeConfig:
+    requests: int = 3_000
+    warmup: int = 300
+    concurrency: int = 32
+    client: str = "raw"  # "raw" (asyncio streams) or "httpx"
+    rounds: int = 3  # raw and API alternate this many times over the measured requests
+    profile: Path | None = None  # py-spy's collapsed stacks of the server during the measured API phase
+
+
+@dataclass
+class IntakeOutcome:
+    config: IntakeConfig
+    api: LoadResult
+    raw: LoadResult
+    api_cpu: CpuMeter
+    raw_cpu: CpuMeter
+    rss_idle_kb: int
+    rss_after_kb: int
+    profile: list[str] = field(default_factory=list)
+
+    def figures(self) -> list[Figure]:
+        api, raw = self.api, self.raw
+        ratio = api.throughput / raw.throughput if raw.throughput else 0.0
+        figs = [
+            Figure("intake throughput (orders/s)", api.throughput, "orders/s", ">= 0.5 x raw", ratio >= 0.5,
+                   raw.throughput, "orders/s", ratio),
+        ]
+        for p in (50, 95, 99):
+            a, b = api.pct_ms(p), raw.pct_ms(p)
+            figs.append(Figure(f"intake latency p{p}", a, "ms", "-", None, b, "ms", a / b if b else None))
+        figs.append(Figure("intake errors", api.errors + raw.errors, "", "0", api.errors + raw.errors == 0))
+        figs.append(Figure("intake server CPU per order", 1000 * self.api_cpu.server_s / max(api.count, 1),
+                           "ms", "-"))
+        return figs
+
+
+@dataclass(frozen=True)
+class Planned:
+    """One order of the run, prepared before the clock starts so the load generator stays cheap."""
+
+    ref: str
+    key: str
+    email: str
+    skus: tuple[str, ...]
+    request: bytes  # the JSON body the API receives
+    request_hash: str
+
+
+def lines_of(i: int) -> list[tuple[str, str, str]]:
+    return [(SKUS[(i * 5 + k) % len(SKUS)], str(k % 3 + 1), LINE_PRICES[k]) for k in range(5)]
+
+
+def plan(channel_id: int, n: int, kind: str) -> list[Planned]:
+    out = []
+    for i in range(n):
+        email = f"buyer{i % CUSTOMERS + 1}@example.ro"
+        lines = lines_of(i)
+        ref = f"BENCH-{kind}-{i}"
+        body = orjson.dumps(order_body(channel_id, ref=ref, lines=lines, email=email))
+        out.append(Planned(ref, f"{kind}-{i}-{os.urandom(6).hex()}", email, tuple(s for s, _, _ in lines), body,
+                           hashlib.sha256(body).hexdigest()))
+    return out
+
+
+@dataclass
+class Seeded:
+    channel_id: int
+    warehouse_id: int
+    api_key: str
+    key_name: str
+    products: dict[str, tuple[int, str, Decimal]]  # sku -> (id, name, vat_rate)
+
+
+async def seed(url: str) -> Seeded:
+    engine = make_engine(url, pool_size=2)
+    try:
+        w = World(engine=engine, secret=JWT_SECRET)
+        warehouse_id = await w.warehouse()
+        channel_id = await w.channel("bench-api", "api")
+        for sku in SKUS:
+            await w.product(sku, on_hand="1000000")
+        await w.sql("INSERT INTO customer (email, name) "
+                    "SELECT 'buyer' || g || '@example.ro', 'Buyer ' || g FROM generate_series(1, :n) g", n=CUSTOMERS)
+        key = await w.api_key(channel_id, ("orders:write", "orders:read"))
+        rows = await w.sql("SELECT id, sku, name, vat_rate FROM product")
+        names = await w.sql("SELECT name FROM api_key")
+        await w.sql("ANALYZE")
+    finally:
+        await engine.dispose()
+    return Seeded(channel_id, warehouse_id, key, names[0].name, {r.sku: (r.id, r.name, r.vat_rate) for r in rows})
+
+
+# What one create executes (traced with sqlalchemy.engine logging), in order. Keep in step with adapters/db.
+IDEM_GET = ("SELECT idempotency_key.request_hash, idempotency_key.order_id FROM idempotency_key "
+            "WHERE idempotency_key.scope = $1::VARCHAR AND idempotency_key.key = $2::VARCHAR")
+CHANNEL = "SELECT id, name, type, active, settings FROM channel WHERE id = $1"
+PRODUCTS = ("SELECT product.id, product.sku, product.name, product.vat_rate, product.active FROM product "
+            "WHERE product.sku IN ($1::VARCHAR, $2::VARCHAR, $3::VARCHAR, $4::VARCHAR, $5::VARCHAR)")
+CUSTOMER = ("SELECT customer.id, customer.name, customer.email, customer.type FROM customer "
+            "WHERE lower(customer.email) = $1")
+INSERT_ORDER = """
+    WITH s AS (SELECT nextval('sales_order_id_seq') AS id)
+    INSERT INTO sales_order (id, number, channel_id, source, external_ref, status, approve_status, approval_rule,
+        approval_role, customer_id, customer_name, customer_email, customer_type, currency, payment_method,
+        shipping_address, billing_address, warehouse_id, promised_date, notes, total_net, total_vat, total_gross,
+        version, created_at, updated_at)
+    SELECT s.id, $1 || lpad(s.id::text, 7, '0'), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,
+        $15::JSONB, $16::JSONB, $17, $18, $19, $20, $21, $22, 1, $23, $24
+    FROM s
+    RETURNING id, number
+"""
+DELETE_LINES = "DELETE FROM sales_order_line WHERE sales_order_line.order_id = $1::BIGINT"
+INSERT_LINES = (
+    "INSERT INTO sales_order_line (order_id, line_no, product_id, sku, name, quantity, unit_price, vat_rate, "
+    "prices_include_vat, net, vat, gross) VALUES ($1::BIGINT, $2::SMALLINT, $3::INTEGER, $4::VARCHAR, $5::VARCHAR, "
+    "$6::NUMERIC(14, 3), $7::NUMERIC(14, 4), $8::NUMERIC(5, 2), $9::BOOLEAN, $10::NUMERIC(14, 2), "
+    "$11::NUMERIC(14, 2), $12::NUMERIC(14, 2))"
+)
+INSERT_HISTORY = (
+    "INSERT INTO order_history (order_id, action, from_status, to_status, actor, reason, at) VALUES ($1::BIGINT, "
+    "$2::VARCHAR, $3::SMALLINT, $4::SMALLINT, $5::VARCHAR, $6::VARCHAR, $7::TIMESTAMP WITH TIME ZONE) "
+    "RETURNING order_history.id"
+)
+INSERT_IDEM = ("INSERT INTO idempotency_key (scope, key, request_hash, order_id) "
+               "VALUES ($1::VARCHAR, $2::VARCHAR, $3::VARCHAR, $4::BIGINT)")
+INSERT_OUTBOX = (
+    "INSERT INTO outbox (event_type, aggregate_type, aggregate_id, payload, created_at) VALUES ($1::VARCHAR, "
+    "$2::VARCHAR, $3::BIGINT, $4::JSONB, $5::TIMESTAMP WITH TIME ZONE) RETURNING outbox.id"
+)
+ADDRESS_JSON = orjson.dumps({"name": "Ana Pop", "street": "Str. Lunga 5", "city": "Brasov", "county": "BV",
+                             "postcode": "500035", "country": "RO"}).decode()
+
+
+class RawIntake:
+    """The durable work of one create, with the values the service would compute prepared in advance."""
+
+    def __init__(self, seeded: Seeded, planned: list[Planned]) -> None:
+        self.s = seeded
+        self.planned = planned
+        self.scope = f"api_key:{seeded.key_name}"
+        # Money per line pattern, computed by the domain's own rules (prices include VAT on this channel).
+        self._money: dict[tuple[str, ...], list[tuple[Decimal, Decimal, Decimal, Decimal, Decimal]]] = {}
+        for i in range(len(SKUS)):
+            lines = lines_of(i)
+            key = tuple(s for s, _, _ in lines)
+            self._money[key] = [
+                (q, p, (ol := OrderLine(0, s, "", q, p, seeded.products[s][2], True)).net, ol.vat, ol.gross)
+                for s, q, p in ((s, Decimal(q), Decimal(p)) for s, q, p in lines)
+            ]
+
+    async def order(self, conn: asyncpg.Connection, i: int) -> None:
+        o = self.planned[i]
+        money = self._money[o.skus]
+        net = sum((m[2] for m in money), Decimal(0))
+        vat = sum((m[3] for m in money), Decimal(0))
+        async with conn.transaction():
+            await conn.fetchrow(IDEM_GET, self.scope, o.key)
+            await conn.fetchrow(CHANNEL, self.s.channel_id)
+            products = {r["sku"]: r for r in await conn.fetch(PRODUCTS, *o.skus)}
+            customer = await conn.fetchrow(CUSTOMER, o.email)
+            now = datetime.now(UTC)
+            row = await conn.fetchrow(
+                INSERT_ORDER, "SO-", self.s.channel_id, "api", o.ref, 0, None, None, None, customer["id"],
+                customer["name"], customer["email"], customer["type"], "RON", "cod", ADDRESS_JSON, "null",
+                self.s.warehouse_id, None, None, net, vat, net + vat, now, now,
+            )
+            order_id = row["id"]
+            await conn.execute(DELETE_LINES, order_id)
+            await conn.executemany(INSERT_LINES, [
+                (order_id, n + 1, products[sku]["id"], sku, products[sku]["name"], m[0], m[1],
+                 products[sku]["vat_rate"], True, m[2], m[3], m[4])
+                for n, (sku, m) in enumerate(zip(o.skus, money, strict=True))
+            ])
+            await conn.fetchval(INSERT_HISTORY, order_id, "create", None, 0, self.scope, None, now)
+            await conn.execute(INSERT_IDEM, self.scope, o.key, o.request_hash, order_id)
+            payload = orjson.dumps({"order_id": order_id, "number": row["number"], "channel_id": self.s.channel_id,
+                                    "external_ref": o.ref, "status": 0}).decode()
+            await conn.fetchval(INSERT_OUTBOX, "order.created", "order", order_id, payload, now)
+
+
+def _api_create(seeded: Seeded, planned: list[Planned]) -> Callable[[Connection, int], Awaitable[None]]:
+    common = f"Content-Type: application/json\r\nX-API-Key: {seeded.api_key}\r\n"
+    headers = [f"{common}Idempotency-Key: {p.key}\r\n".encode() for p in planned]
+
+    async def create(conn: Connection, i: int) -> None:
+        status, payload = await conn.request("POST", PATH, headers[i], planned[i].request)
+        if status != 201:
+            raise RuntimeError(f"HTTP {status}: {payload[:300]!r}")
+
+    return create
+
+
+def _split(total: int, parts: int) -> list[int]:
+    return [total // parts + (1 if k < total % parts else 0) for k in range(parts)]
+
+
+async def run(cfg: IntakeConfig | None = None) -> IntakeOutcome:
+    """Raw and API load alternate in rounds, so that both meet the same machine (others share these cores)."""
+    cfg = cfg or IntakeConfig()
+    total = cfg.warmup + cfg.requests
+    async with fresh_database("oms_bench_intake") as url:
+        seeded = await seed(url)
+        raw = RawIntake(seeded, plan(seeded.channel_id, total, "raw"))
+        create = _api_create(seeded, plan(seeded.channel_id, total, "api"))
+        async with ApiServer(url) as server:
+            await asyncio.sleep(1.0)
+            rss_idle = proc_rss_kb(server.pid)
+            db = [await asyncpg.connect(url) for _ in range(cfg.concurrency)]
+            http = [connect(cfg.client, server.host, server.port) for _ in range(cfg.concurrency)]
+            recorder = profile.Recorder(server.pid, cfg.profile) if cfg.profile else None
+            raw_cpu, api_cpu = CpuMeter(server.pid), CpuMeter(server.pid)
+            raw_parts: list[LoadResult] = []
+            api_parts: list[LoadResult] = []
+            try:
+                await closed_loop(db, cfg.warmup, raw.order)
+                await closed_loop(http, cfg.warmup, create)
+                if recorder:
+                    await recorder.start()
+                offset = cfg.warmup
+                for n in _split(cfg.requests, cfg.rounds):
+                    with raw_cpu:
+                        raw_parts.append(await closed_loop(db, n, raw.order, offset=offset))
+                    with api_cpu:
+                        api_parts.append(await closed_loop(http, n, create, offset=offset))
+                    offset += n
+            finally:
+                if recorder:
+                    await recorder.stop()
+                await asyncio.gather(*(c.close() for c in db), *(c.close() for c in http))
+            rss_after = proc_rss_kb(server.pid)
+    hot = profile.summarize(cfg.profile).lines() if cfg.profile else []
+    return IntakeOutcome(cfg, LoadResult.merge(api_parts), LoadResult.merge(raw_parts), api_cpu, raw_cpu,
+                         rss_idle, rss_after, hot)
+
+
+def details(o: IntakeOutcome) -> list[str]:
+    """Lines for the report: everything needed to judge the figures."""
+    out = []
+    for label, r, cpu in (("API", o.api, o.api_cpu), ("raw asyncpg", o.raw, o.raw_cpu)):
+        out.append(
+            f"{label}: {r.count} orders in {r.elapsed_s:.2f} s = {r.throughput:.0f} orders/s; "
+            f"p50 {r.pct_ms(50):.1f} ms, p95 {r.pct_ms(95):.1f} ms, p99 {r.pct_ms(99):.1f} ms; errors {r.errors}"
+            + (f" (first: {r.first_error})" if r.errors else "")
+            + f"; CPU: server {cpu.server_user_s:.2f} s user + {cpu.server_sys_s:.2f} s system, "
+              f"load generator {cpu.client_s:.2f} s, machine busy {cpu.machine_busy_pct:.0f}%"
+        )
+    return out
+
+

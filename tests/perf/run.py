@@ -1,0 +1,107 @@
+"""`make bench`: run the benchmarks, print the table, write docs/benchmarks.md.
+
+    python -m tests.perf.run                 # intake (with memory) and queue; writes docs/benchmarks.md
+    python -m tests.perf.run intake          # one or more of: intake, queue, memory; prints only
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import uvloop
+
+from tests.perf import intake, memory, order_queue, report
+from tests.perf.common import configure_servers
+
+BENCHMARKS = ("intake", "queue", "memory")
+
+
+def parse(argv: list[str]) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="python -m tests.perf.run", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("benchmarks", nargs="*", metavar="BENCHMARK", help=f"any of {', '.join(BENCHMARKS)} (default: all)")
+    p.add_argument("--requests", type=int, default=3_000, help="intake: measured requests (default 3000)")
+    p.add_argument("--warmup", type=int, default=300, help="intake: warm-up requests (default 300)")
+    p.add_argument("--concurrency", type=int, default=32, help="intake: concurrent clients (default 32)")
+    p.add_argument("--rounds", type=int, default=3, help="intake: raw/API alternations (default 3)")
+    p.add_argument("--client", choices=("raw", "httpx"), default="raw", help="intake: HTTP load generator")
+    p.add_argument("--profile", type=Path, metavar="PREFIX",
+                   help="py-spy the server while measured; collapsed stacks to PREFIX-intake.txt / PREFIX-queue.txt "
+                        "(slows the server: the figures are then not written)")
+    p.add_argument("--orders", type=int, default=1_000_000, help="queue: orders seeded (default 1,000,000)")
+    p.add_argument("--samples", type=int, default=500, help="queue: timed requests per page kind (default 500)")
+    p.add_argument("--deep-pages", type=int, default=200, help="queue: pages followed to the deep cursor")
+    p.add_argument("--write", action=argparse.BooleanOptionalAction, default=None,
+                   help="write docs/benchmarks.md (default: only when every benchmark runs)")
+    p.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
+    args = p.parse_args(argv)
+    unknown = set(args.benchmarks) - set(BENCHMARKS)
+    if unknown:
+        p.error(f"unknown benchmark {', '.join(sorted(unknown))}; choose from {', '.join(BENCHMARKS)}")
+    return args
+
+
+def _suffixed(prefix: Path | None, name: str) -> Path | None:
+    return None if prefix is None else prefix.with_name(f"{prefix.name}-{name}.txt")
+
+
+async def main(argv: list[str]) -> int:
+    args = parse(argv)
+    chosen = set(args.benchmarks or BENCHMARKS)
+    configure_servers()
+    rep = report.Report(await report.machine())
+    intake_cfg = intake.IntakeConfig(requests=args.requests, warmup=args.warmup, concurrency=args.concurrency,
+                                     client=args.client, rounds=args.rounds,
+                                     profile=_suffixed(args.profile, "intake"))
+    queue_cfg = order_queue.QueueConfig(orders=args.orders, samples=args.samples, deep_pages=args.deep_pages,
+                                        profile=_suffixed(args.profile, "queue"))
+    started = time.perf_counter()
+
+    if chosen & {"intake", "memory"}:
+        print(f"intake: {intake_cfg.warmup} + {intake_cfg.requests} orders, {intake_cfg.concurrency} clients ...",
+              flush=True)
+        outcome = await intake.run(intake_cfg)
+        if "intake" in chosen:
+            rep.figures += outcome.figures()
+            rep.details["intake"] = intake.details(outcome)
+            if outcome.profile:
+                rep.details["intake server profile (py-spy)"] = outcome.profile
+            rep.settings.update({"intake requests": f"{intake_cfg.requests:,} (+{intake_cfg.warmup} warm-up)",
+                                 "concurrency": str(intake_cfg.concurrency), "rounds": str(intake_cfg.rounds),
+                                 "load generator": intake_cfg.client})
+        if "memory" in chosen:
+            mem = memory.from_intake(outcome)
+            rep.figures += mem.figures()
+            rep.details["memory"] = [f"VmRSS idle {mem.idle_kb / 1024:.1f} MB, after "
+                                     f"{mem.orders:,} intake orders {mem.after_kb / 1024:.1f} MB"]
+    if "queue" in chosen:
+        print(f"queue: seeding {queue_cfg.orders:,} orders ...", flush=True)
+        q = await order_queue.run(queue_cfg)
+        rep.figures += q.figures()
+        rep.details["queue"] = order_queue.details(q)
+        if q.profile:
+            rep.details["queue server profile (py-spy)"] = q.profile
+        rep.settings.update({"queue orders": f"{queue_cfg.orders:,}", "queue samples": str(queue_cfg.samples),
+                             "deep page": f"{queue_cfg.deep_pages + 1} (limit {queue_cfg.limit})"})
+
+    print()
+    print(report.console(rep.figures))
+    for name, lines in rep.details.items():
+        print(f"\n{name}:")
+        for line in lines:
+            print(f"  {line}")
+    print(f"\n({time.perf_counter() - started:.0f} s; machine: {rep.machine.nproc} CPUs, {rep.machine.cpu}, "
+          f"load before {rep.machine.load_before})")
+    if args.write if args.write is not None else chosen == set(BENCHMARKS) and not args.profile:
+        print(f"wrote {report.write(rep)}")
+    missed = [f.name for f in rep.figures if f.ok is False]
+    if missed:
+        print(f"targets missed: {'; '.join(missed)}")
+    return 1 if missed and args.strict else 0
+
+
+if __name__ == "__main__":
+    sys.exit(uvloop.run(main(sys.argv[1:])))

@@ -1,0 +1,53 @@
+"""arq jobs. Each is thin: turn the job's arguments into a command, call one function, decide on retry."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from arq import Retry
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+
+from adapters.db.notifications import CustomerNotification, Recorded, record_customer_notification
+from adapters.queue.relay import RelayReport, relay_pending
+from workers.routes import ROUTES
+
+log = logging.getLogger("oms.worker")
+
+MAX_RETRY_DELAY_S = 60
+
+
+def is_transient(exc: BaseException) -> bool:
+    """A lost or refused connection is worth a retry; a constraint violation or a bug is not."""
+    if isinstance(exc, DBAPIError):
+        return exc.connection_invalidated or isinstance(exc, OperationalError | InterfaceError)
+    return isinstance(exc, OSError | TimeoutError)
+
+
+def retry_later(ctx: dict[str, Any], exc: BaseException) -> Retry:
+    delay = min(2 ** int(ctx.get("job_try", 1)), MAX_RETRY_DELAY_S)
+    log.warning("job %s failed (%s: %s); retrying in %ss", ctx.get("job_id"), type(exc).__name__, exc, delay)
+    return Retry(defer=delay)
+
+
+async def relay_outbox(ctx: dict[str, Any]) -> RelayReport | None:
+    """Cron tick: hand committed outbox events to the queue."""
+    report = await relay_pending(ctx["outbox"], ctx["queue"], ROUTES)
+    return report if report.claimed else None
+
+
+async def notify_customer(ctx: dict[str, Any], *, outbox_id: int, event_type: str, aggregate_type: str,
+                          aggregate_id: int, payload: dict[str, Any]) -> str:
+    """customer.notification_requested -> one notification row for the order's customer, once per event."""
+    data = {k: v for k, v in payload.items() if k not in ("template", "order_id")}
+    note = CustomerNotification(outbox_id=outbox_id, order_id=aggregate_id, template=str(payload["template"]),
+                                data=data)
+    try:
+        outcome = await record_customer_notification(ctx["engine"], note)
+    except Exception as exc:
+        if is_transient(exc):
+            raise retry_later(ctx, exc) from exc
+        raise
+    if outcome is Recorded.NO_ORDER:
+        log.warning("notification for outbox event %s dropped: order %s no longer exists", outbox_id, aggregate_id)
+    return str(outcome)

@@ -1,0 +1,107 @@
+"""Composition root of the worker process: OMS_* settings -> Redis settings, engine, outbox, queue -> jobs.
+
+Run it with `arq workers.settings.WorkerSettings` (reads OMS_* when imported; `oms run` starts it so) or build
+one in-process with `build_worker(settings)`, as the tests do.
+
+The relay is an arq cron job that fires every second, not one long-running job: each tick is a short job
+under a short timeout that arq schedules again even after a crash or a restart, the cron job id makes one
+tick run once across all workers sharing the queue, and no worker slot is pinned forever. One second is
+arq's finest cron granularity; a tick drains up to 1,000 rows, so a backlog does not wait a second per 100.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from arq import cron
+from arq.connections import RedisSettings
+from arq.cron import CronJob
+from arq.worker import Function, Worker, create_worker, func
+
+from adapters.db.engine import make_engine
+from adapters.db.outbox import SqlOutbox
+from adapters.queue.connection import redis_settings
+from adapters.queue.jobs import ArqJobQueue
+from adapters.settings import Settings, get_settings
+from workers.jobs import notify_customer, relay_outbox
+
+JOB_TIMEOUT_S = 30  # default for any job; consumers are single short writes or calls
+NOTIFY_TIMEOUT_S = 10
+RELAY_TIMEOUT_S = 20  # well under the relay's 30 s claim timeout, so a stuck tick is cancelled before takeover
+MAX_TRIES = 5  # a consumer gets 5 tries, backing off 2, 4, 8, 16 s between them (workers/jobs.py)
+# Results are kept for an hour because arq also deduplicates on them: an event re-enqueued within the hour
+# (relay crash, claim takeover) is dropped by Redis instead of reaching the idempotent consumer again.
+KEEP_RESULT_S = 3600
+DB_POOL_SIZE = 5
+
+FUNCTIONS: list[Function] = [func(notify_customer, timeout=NOTIFY_TIMEOUT_S, max_tries=MAX_TRIES)]
+
+
+def relay_schedule(queue_name: str) -> list[CronJob]:
+    # Cron job ids are global in a Redis database; naming the tick after the queue keeps two deployments (or
+    # test runs) on one Redis from swallowing each other's ticks.
+    return [cron(relay_outbox, name=f"{queue_name}:relay_outbox", second=set(range(60)), run_at_startup=True,
+                 unique=True, timeout=RELAY_TIMEOUT_S, max_tries=1)]
+
+
+async def startup(ctx: dict[str, Any]) -> None:
+    settings: Settings = ctx["settings"]
+    if not settings.database_url:
+        raise RuntimeError("OMS_DATABASE_URL is not set (make run sets it for you)")
+    engine = make_engine(settings.database_url, pool_size=DB_POOL_SIZE)
+    ctx["engine"] = engine
+    ctx["outbox"] = SqlOutbox(engine)
+    ctx["queue"] = ArqJobQueue(ctx["redis"], ctx["queue_name"])
+
+
+async def shutdown(ctx: dict[str, Any]) -> None:
+    engine = ctx.pop("engine", None)
+    if engine is not None:
+        await engine.dispose()
+
+
+def worker_settings(settings: Settings | None = None, *, queue_name: str | None = None,
+                    relay: bool = True) -> dict[str, Any]:
+    """Keyword arguments for arq's Worker. `relay=False` leaves the cron tick out (a burst run never ends
+    while a cron job keeps scheduling itself)."""
+    settings = settings or get_settings()
+    queue = queue_name or settings.queue_name
+    return {
+        "functions": FUNCTIONS,
+        "cron_jobs": relay_schedule(queue) if relay else [],
+        "queue_name": queue,
+        "redis_settings": redis_settings(settings.redis_url) if settings.redis_url else RedisSettings(),
+        "on_startup": startup,
+        "on_shutdown": shutdown,
+        "ctx": {"settings": settings, "queue_name": queue},
+        "job_timeout": JOB_TIMEOUT_S,
+        "max_tries": MAX_TRIES,
+        "keep_result": KEEP_RESULT_S,
+        "health_check_interval": 30,
+    }
+
+
+def build_worker(settings: Settings | None = None, **overrides: Any) -> Worker:
+    """E.g. build_worker(settings, handle_signals=False) to run beside uvicorn in one event loop."""
+    queue_name = overrides.pop("queue_name", None)
+    relay = overrides.pop("relay", True)
+    return create_worker(worker_settings(settings, queue_name=queue_name, relay=relay), **overrides)
+
+
+_defaults = worker_settings()
+
+
+class WorkerSettings:
+    """For the arq CLI, which reads these class attributes; OMS_REDIS_URL unset means localhost:6379."""
+
+    functions = _defaults["functions"]
+    cron_jobs = _defaults["cron_jobs"]
+    queue_name = _defaults["queue_name"]
+    redis_settings = _defaults["redis_settings"]
+    on_startup = startup
+    on_shutdown = shutdown
+    ctx = _defaults["ctx"]
+    job_timeout = JOB_TIMEOUT_S
+    max_tries = MAX_TRIES
+    keep_result = KEEP_RESULT_S
+    health_check_interval = _defaults["health_check_interval"]
