@@ -35,6 +35,7 @@ class Container:
     redis: Redis | None
     clock: Callable[[], datetime] = utcnow
     _key_cache: dict[str, tuple[float, Actor | None]] = field(default_factory=dict)
+    _user_cache: dict[int, tuple[float, frozenset[str] | None]] = field(default_factory=dict)
 
     def uow(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.engine, self.clock)
@@ -59,8 +60,29 @@ class Container:
         self._key_cache[digest] = (now + API_KEY_CACHE_S, actor)
         return actor
 
+    async def current_user(self, token_actor: Actor) -> Actor:
+        """A token's user with today's roles: deactivation and role changes apply within 30 s, not at expiry."""
+        assert token_actor.id is not None
+        now = time.monotonic()
+        hit = self._user_cache.get(token_actor.id)
+        if hit and hit[0] > now:
+            roles = hit[1]
+        else:
+            async with self.engine.connect() as conn:
+                row = (await conn.execute(text("SELECT roles FROM app_user WHERE id = :id AND active"),
+                                          {"id": token_actor.id})).first()
+            roles = frozenset(row.roles) if row is not None else None
+            if len(self._user_cache) > 10_000:
+                self._user_cache.clear()
+            self._user_cache[token_actor.id] = (now + API_KEY_CACHE_S, roles)
+        if roles is None:
+            raise AuthenticationError("this account is deactivated; ask an administrator")
+        return Actor(kind="user", id=token_actor.id, name=token_actor.name, roles=roles)
+
     def forget_keys(self) -> None:
+        """Drop cached API keys and users, after a revocation or a user change."""
         self._key_cache.clear()
+        self._user_cache.clear()
 
 
 def get_container(request: Request) -> Container:
@@ -82,7 +104,7 @@ async def get_actor(request: Request, container: ContainerDep) -> Actor:
     scheme, _, token = auth.partition(" ")
     if scheme.lower() != "bearer" or not token:
         raise AuthenticationError("log in (Authorization: Bearer <token>) or send X-API-Key")
-    return actor_from_token(token.strip(), container.settings.jwt_secret)
+    return await container.current_user(actor_from_token(token.strip(), container.settings.jwt_secret))
 
 
 CurrentActor = Annotated[Actor, Depends(get_actor)]

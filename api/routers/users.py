@@ -53,4 +53,6 @@ async def update_user(user_id: PathId, body: UserPatch, admin: AdminOnly, contai
     if body.password is not None:
         changes["password_hash"] = await run_in_threadpool(hash_password, body.password)
     async with container.engine.begin() as conn:
-        return UserOut(**await accounts.update_user(conn, user_id, changes))
+        updated = UserOut(**await accounts.update_user(conn, user_id, changes))
+    container.forget_keys()  # new roles or a deactivation apply to this process at once
+    return updated

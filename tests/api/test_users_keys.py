@@ -84,6 +84,29 @@ async def test_admin_changes_roles_password_and_deactivates(client: httpx.AsyncC
     assert (await client.patch("/api/users/999999", json={"name": "x"}, headers=auth(world))).status_code == 404
 
 
+async def test_null_in_a_change_is_refused_rather_than_guessed(client: httpx.AsyncClient, world: World) -> None:
+    user_id = (await client.post("/api/users", json=new_user(), headers=auth(world))).json()["id"]
+    r = await client.patch(f"/api/users/{user_id}", json={"name": None}, headers=auth(world))
+    assert r.status_code == 422
+    assert [e["field"] for e in r.json()["errors"]] == ["name"]
+
+
+async def test_users_are_listed_page_by_page(client: httpx.AsyncClient, world: World) -> None:
+    for _ in range(3):
+        assert (await client.post("/api/users", json=new_user(), headers=auth(world))).status_code == 201
+    seen: list[int] = []
+    cursor = None
+    while True:
+        params = {"limit": "3", **({"cursor": cursor} if cursor else {})}
+        page = (await client.get("/api/users", params=params, headers=auth(world))).json()
+        seen += [u["id"] for u in page["items"]]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            break
+    assert len(seen) == 8 and seen == sorted(set(seen))  # five staff from the world, three new
+    assert (await client.get("/api/users", params={"cursor": "nonsense!"}, headers=auth(world))).status_code == 422
+
+
 async def test_an_admin_cannot_lock_themselves_out(client: httpx.AsyncClient, world: World) -> None:
     me = (await client.get("/api/auth/me", headers=auth(world))).json()
     r = await client.patch(f"/api/users/{me['id']}", json={"active": False}, headers=auth(world))
@@ -197,3 +220,24 @@ async def test_repeated_failed_logins_are_throttled(client: httpx.AsyncClient, o
     assert r.status_code == 429
     assert int(r.headers["retry-after"]) > 0
     assert r.headers["content-type"] == "application/problem+json"
+
+
+async def test_deactivated_user_token_stops_working_and_role_changes_apply(
+    client: httpx.AsyncClient, world: World
+) -> None:
+    admin = {"Authorization": f"Bearer {world.tokens['admin@test.local']}"}
+    operator = {"Authorization": f"Bearer {world.tokens['operator@test.local']}"}
+    assert (await client.get("/api/omni_sales/orders", headers=operator)).status_code == 200
+    users = (await client.get("/api/users", headers=admin)).json()["items"]
+    op_id = next(u["id"] for u in users if u["email"] == "operator@test.local")
+
+    r = await client.patch(f"/api/users/{op_id}", json={"roles": ["finance"]}, headers=admin)
+    assert r.status_code == 200
+    me = (await client.get("/api/auth/me", headers=operator)).json()
+    assert me["roles"] == ["finance"]  # the old token carries the new roles
+
+    r = await client.patch(f"/api/users/{op_id}", json={"active": False}, headers=admin)
+    assert r.status_code == 200
+    r = await client.get("/api/omni_sales/orders", headers=operator)
+    assert r.status_code == 401
+    assert "deactivated" in r.json()["detail"]
