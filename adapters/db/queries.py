@@ -25,6 +25,7 @@ class QueueFilter:
     source: str | None = None
     created_after: datetime | None = None
     created_before: datetime | None = None
+    updated_before: datetime | None = None  # "on hold for more than 3 days": last change before a point
     q: str | None = None
     only_channel: int | None = None  # an API key's own channel
 
@@ -53,6 +54,9 @@ class QueueFilter:
         if self.created_before:
             parts.append("created_at < :created_before")
             params["created_before"] = self.created_before
+        if self.updated_before:
+            parts.append("updated_at < :updated_before")
+            params["updated_before"] = self.updated_before
         if self.q:
             parts.append("(number = :q OR external_ref = :q OR lower(customer_email) = lower(:q)"
                          " OR customer_name ILIKE :q_like)")

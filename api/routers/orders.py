@@ -47,7 +47,9 @@ def _lines(lines: Any) -> list[LineInput]:
 
 def _order_response(order: Order, actor: Actor, history: list[HistoryEntry], status_code: int = 200,
                     extra_headers: dict[str, str] | None = None) -> Response:
-    headers = {"ETag": etag(order), **(extra_headers or {})}
+    # The body depends on who asks (allowed_actions), so caches must key on the caller and revalidate.
+    headers = {"ETag": etag(order), "Cache-Control": "private, no-cache", "Vary": "Authorization, X-API-Key",
+               **(extra_headers or {})}
     if status_code == 201:
         headers["Location"] = f"/api/omni_sales/orders/{order.id}"
     return JSONResponse(order_out(order, actor, history), status_code=status_code, headers=headers)
@@ -97,13 +99,13 @@ def _int_list(raw: str | None, field: str) -> tuple[int, ...]:
 
 def _queue_filter(actor: Actor, status: str | None, approve_status: str | None, channel_id: str | None,
                   source: str | None, created_after: datetime | None, created_before: datetime | None,
-                  q: str | None) -> QueueFilter:
+                  q: str | None, updated_before: datetime | None = None) -> QueueFilter:
     if approve_status not in (None, "", "null", "-1", "0", "1"):
         raise ValidationError("invalid filter", [FieldError("approve_status", "one of -1, 0, 1, null")])
     return QueueFilter(
         statuses=_int_list(status, "status"), approve_status=approve_status or None,
         channel_ids=_int_list(channel_id, "channel_id"), source=source or None, created_after=created_after,
-        created_before=created_before, q=q or None, only_channel=actor.channel_id,
+        created_before=created_before, updated_before=updated_before, q=q or None, only_channel=actor.channel_id,
     )
 
 
@@ -123,13 +125,15 @@ async def queue(
     source: FilterText = None,
     created_after: datetime | None = None,
     created_before: datetime | None = None,
+    updated_before: Annotated[datetime | None, Query(description="last changed before (e.g. on hold > 3 days)")] = None,
     q: FilterText = None,
     cursor: Annotated[str | None, Query(max_length=100)] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     with_counts: bool = False,
 ) -> Response:
     """Newest first, keyset-paginated (pass next_cursor back as cursor). An API key sees its channel only."""
-    f = _queue_filter(actor, status, approve_status, channel_id, source, created_after, created_before, q)
+    f = _queue_filter(actor, status, approve_status, channel_id, source, created_after, created_before, q,
+                      updated_before)
     after_id = None
     if cursor:
         after_id = decode_cursor(cursor)
@@ -183,7 +187,8 @@ async def detail(order_id: int, actor: OrdersRead, container: ContainerDep,
         raise NotFoundError("order", order_id)
     order, history = await _load(container, actor, order_id)
     if if_none_match and if_none_match.strip() == etag(order):
-        return Response(status_code=304, headers={"ETag": etag(order)})
+        return Response(status_code=304, headers={"ETag": etag(order), "Cache-Control": "private, no-cache",
+                                                  "Vary": "Authorization, X-API-Key"})
     return _order_response(order, actor, history)
 
 

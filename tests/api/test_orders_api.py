@@ -531,3 +531,22 @@ async def test_editing_lines_re_evaluates_the_approval(client: httpx.AsyncClient
     assert_problem(await client.put(url, json=small, headers=auth(world)), 409)
     assert [h[0] for h in await history(world, order["id"])] == ["create", "edit_lines", "edit_lines", "confirm"]
     assert (await outbox(world, order["id"])).count("order.lines_changed") == 2
+
+
+async def test_order_detail_is_private_to_the_caller_and_on_hold_age_filter(
+    client: httpx.AsyncClient, world: World
+) -> None:
+    op = {"Authorization": f"Bearer {world.tokens['operator@test.local']}"}
+    r = await client.post("/api/omni_sales/orders", json=order_body(world.channels["api"], ref="CACHE-1"), headers=op)
+    order_id = r.json()["id"]
+    r = await client.get(f"/api/omni_sales/orders/{order_id}", headers=op)
+    assert r.headers["cache-control"] == "private, no-cache"
+    assert "Authorization" in r.headers["vary"]
+    r = await client.post(f"/api/omni_sales/orders/{order_id}/hold", json={"reason": "address check"}, headers=op)
+    assert r.status_code == 200
+    long_ago = "2000-01-01T00:00:00Z"
+    r = await client.get("/api/omni_sales/orders", params={"status": "9", "updated_before": long_ago}, headers=op)
+    assert r.json()["items"] == []
+    r = await client.get("/api/omni_sales/orders", params={"status": "9", "updated_before": "2999-01-01T00:00:00Z"},
+                         headers=op)
+    assert [o["id"] for o in r.json()["items"]] == [order_id]

@@ -73,7 +73,7 @@ class Summary:
     samples: int
     by_package: list[tuple[str, int]]  # self samples of the innermost frame's package
     by_function: list[tuple[str, int]]  # self samples
-    inclusive: list[tuple[str, int]]  # samples with the function anywhere on the stack
+    inclusive: list[tuple[str, int]]  # samples with the project's function anywhere on the stack
 
     def lines(self, top: int = 25) -> list[str]:
         def pct(n: int) -> str:
@@ -82,8 +82,8 @@ class Summary:
         out = [f"{self.samples} samples"]
         out += ["self time by package:"] + [f"  {pct(n)}  {name}" for name, n in self.by_package[:12]]
         out += ["self time by function:"] + [f"  {pct(n)}  {name}" for name, n in self.by_function[:top]]
-        out += ["inclusive time (function on the stack):"] + [f"  {pct(n)}  {name}" for name, n in
-                                                                self.inclusive[:top]]
+        out += ["inclusive time of the project's functions:"] + [f"  {pct(n)}  {name}" for name, n in
+                                                                   self.inclusive[:top]]
         return out
 
 
@@ -106,7 +106,7 @@ def summarize(collapsed: Path) -> Summary:
                 continue
             package, module = _where(m["file"])
             name = f"{m['func']} ({module})"
-            if name not in seen:
+            if package.endswith("(project)") and name not in seen:
                 seen.add(name)
                 inclusive[name] += count
             last_package = package

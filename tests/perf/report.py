@@ -110,9 +110,9 @@ def markdown(r: Report) -> str:
     out = [
         "# Benchmarks",
         "",
-        f"Measured {m.date} UTC by `make bench` (`python -m tests.perf.run`). Every number below is as measured "
-        "in that one run; nothing is edited by hand. A ratio compares the service with raw asyncpg doing the "
-        "same database work in the same run, so it says more than the absolute numbers, which depend on the "
+        f"Measured {m.date} UTC by `python -m tests.perf.run` (what `make bench` runs). Every number below is "
+        "as measured in that one run; nothing is edited by hand. A ratio compares the service with raw asyncpg "
+        "doing the same database work in the same run, so it says more than the absolute numbers, which depend on the "
         "machine and on what else ran on it.",
         "",
         "## Machine",

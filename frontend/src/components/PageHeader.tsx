@@ -1,0 +1,44 @@
+import { Button, Group, TextInput, Title } from '@mantine/core';
+import { useEffect, useState, type ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+
+export function PageHeader({ title, children }: { title: string; children?: ReactNode }) {
+  return (
+    <Group justify="space-between" align="flex-end">
+      <Title order={3}>{title}</Title>
+      <Group gap="xs" align="flex-end">
+        {children}
+      </Group>
+    </Group>
+  );
+}
+
+export function NewButton({ label, onClick }: { label: string; onClick: () => void }) {
+  return (
+    <Button size="sm" onClick={onClick}>
+      {label}
+    </Button>
+  );
+}
+
+/** A search box that settles for a moment before it becomes a (URL) filter. */
+export function SearchBox({ value, onChange, placeholder }: { value?: string; onChange: (v: string | undefined) => void; placeholder?: string }) {
+  const { t } = useTranslation();
+  const [text, setText] = useState(value ?? '');
+  useEffect(() => setText(value ?? ''), [value]);
+  useEffect(() => {
+    const v = text.trim() || undefined;
+    if (v === (value ?? undefined)) return;
+    const timer = window.setTimeout(() => onChange(v), 350);
+    return () => window.clearTimeout(timer);
+  }, [text, value, onChange]);
+  return (
+    <TextInput
+      aria-label={t('app.search')}
+      placeholder={placeholder ?? t('app.search')}
+      value={text}
+      onChange={(e) => setText(e.currentTarget.value)}
+      w={260}
+    />
+  );
+}

@@ -1,0 +1,20 @@
+import { createRoute } from '@tanstack/react-router';
+import { z } from 'zod';
+import { rootRoute } from '@/routes/root';
+import { LoginPage } from './LoginPage';
+
+export const loginSearch = z.object({
+  // The page to go back to after signing in; only our own pages are accepted (no open redirect).
+  redirect: z
+    .string()
+    .regex(/^\/admin\/(?!\/)/)
+    .optional()
+    .catch(undefined),
+});
+
+export const loginRoute = createRoute({
+  getParentRoute: () => rootRoute,
+  path: 'login',
+  validateSearch: loginSearch,
+  component: LoginPage,
+});

@@ -1,0 +1,74 @@
+import type { Order, OrderSummary } from '@/api/client';
+
+const now = new Date();
+const hoursAgo = (h: number) => new Date(now.getTime() - h * 3600_000).toISOString();
+
+export function summary(over: Partial<OrderSummary> = {}): OrderSummary {
+  return {
+    id: 1,
+    number: 'SO-0000001',
+    status: 0,
+    status_label: 'draft',
+    approve_status: null,
+    approve_status_label: 'not_required',
+    held_from: null,
+    channel_id: 3,
+    source: 'woocommerce',
+    external_ref: 'WC-1001',
+    customer_id: 7,
+    customer_name: 'Ana Pop',
+    customer_email: 'ana@example.ro',
+    currency: 'RON',
+    total_gross: '99.80',
+    promised_date: null,
+    created_at: hoursAgo(5),
+    updated_at: hoursAgo(5),
+    ...over,
+  };
+}
+
+export function order(over: Partial<Order> = {}): Order {
+  return {
+    id: 1,
+    number: 'SO-0000001',
+    status: 0,
+    status_label: 'draft',
+    approve_status: null,
+    approve_status_label: 'not_required',
+    approval: { rule: null, required_role: null },
+    held_from: null,
+    held_from_label: null,
+    channel_id: 3,
+    source: 'woocommerce',
+    external_ref: 'WC-1001',
+    currency: 'RON',
+    payment_method: 'cod',
+    customer: { id: 7, name: 'Ana Pop', email: 'ana@example.ro', type: 'b2c' },
+    shipping_address: { name: 'Ana Pop', street: 'Str. Lunga 5', city: 'Brasov', county: 'BV', postcode: '500035', country: 'RO', phone: null, company: null },
+    billing_address: null,
+    warehouse_id: 1,
+    promised_date: null,
+    notes: null,
+    lines: [
+      { line_no: 1, product_id: 1, sku: 'TSHIRT-RED-M', name: 'T-shirt', quantity: '2.000', unit_price: '49.90', vat_rate: '19', net: '83.87', vat: '15.93', gross: '99.80' },
+    ],
+    totals: { net: '83.87', vat: '15.93', gross: '99.80', currency: 'RON', vat_breakdown: [{ rate: '19', vat: '15.93' }] },
+    reserved: false,
+    version: 3,
+    created_at: hoursAgo(5),
+    updated_at: hoursAgo(5),
+    history: [{ action: 'create', from_status: null, from_status_label: null, to_status: 0, to_status_label: 'draft', actor: 'api', reason: null, at: hoursAgo(5) }],
+    allowed_actions: ['process', 'confirm', 'hold', 'cancel', 'edit-lines'],
+    ...over,
+  };
+}
+
+export const COUNTS = {
+  counts: [
+    { status: 0, status_label: 'draft', count: 4 },
+    { status: 1, status_label: 'processing', count: 2 },
+    { status: 9, status_label: 'on_hold', count: 1 },
+    { status: 16, status_label: 'stock_unavailable', count: 0 },
+  ],
+  total: 7,
+};
