@@ -20,7 +20,7 @@ class Settings(BaseSettings):
     jwt_secret: str = DEFAULT_SECRET
     jwt_ttl_s: int = 8 * 3600
     max_body_bytes: int = 1_048_576
-    db_pool_size: int = 20
+    db_pool_size: int = 40
     login_max_failures: int = 5
     login_window_s: int = 300
     data_dir: str = ".data"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -27,6 +28,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engine = make_engine(settings.database_url, pool_size=settings.db_pool_size)
         redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
         app.state.container = Container(settings=settings, engine=engine, redis=redis)
+        # Everything alive now (modules, routes, schemas) lives as long as the process: keep it out of the
+        # cyclic collector, whose full passes over it cost tens of milliseconds under load.
+        gc.collect()
+        gc.freeze()
         try:
             yield
         finally:

@@ -18,22 +18,46 @@ from domain.orders.status import OrderStatus
 
 NUMBER_PREFIX = "SO-"
 
+# A new order is one statement: header, lines and its first history row. Data-modifying CTEs all run, and
+# on a duplicate (channel, external_ref) `o` is empty, so nothing else is written either.
 _INSERT = text(
     """
-    WITH s AS (SELECT nextval('sales_order_id_seq') AS id)
-    INSERT INTO sales_order (id, number, channel_id, source, external_ref, status, approve_status, approval_rule,
-        approval_role, customer_id, customer_name, customer_email, customer_type, currency, payment_method,
-        shipping_address, billing_address, warehouse_id, promised_date, notes, total_net, total_vat, total_gross,
-        version, created_at, updated_at)
-    SELECT s.id, :prefix || lpad(s.id::text, 7, '0'), :channel_id, :source, :external_ref, :status,
-        :approve_status, :approval_rule, :approval_role, :customer_id, :customer_name, :customer_email,
-        :customer_type, :currency, :payment_method, :shipping_address, :billing_address, :warehouse_id,
-        :promised_date, :notes, :total_net, :total_vat, :total_gross, 1, :created_at, :updated_at
-    FROM s
-    ON CONFLICT (channel_id, external_ref) DO NOTHING
-    RETURNING id, number
+    WITH s AS (SELECT nextval('sales_order_id_seq') AS id),
+    o AS (
+      INSERT INTO sales_order (id, number, channel_id, source, external_ref, status, approve_status, approval_rule,
+          approval_role, customer_id, customer_name, customer_email, customer_type, currency, payment_method,
+          shipping_address, billing_address, warehouse_id, promised_date, notes, total_net, total_vat, total_gross,
+          version, created_at, updated_at)
+      SELECT s.id, :prefix || lpad(s.id::text, 7, '0'), :channel_id, :source, :external_ref, :status,
+          :approve_status, :approval_rule, :approval_role, :customer_id, :customer_name, :customer_email,
+          :customer_type, :currency, :payment_method, :shipping_address, :billing_address, :warehouse_id,
+          :promised_date, :notes, :total_net, :total_vat, :total_gross, 1, :created_at, :updated_at
+      FROM s
+      ON CONFLICT (channel_id, external_ref) DO NOTHING
+      RETURNING id, number
+    ),
+    l AS (
+      INSERT INTO sales_order_line (order_id, line_no, product_id, sku, name, quantity, unit_price, vat_rate,
+          prices_include_vat, net, vat, gross)
+      SELECT o.id, x.ord::smallint, x.product_id, x.sku, x.name, x.quantity, x.unit_price, x.vat_rate, x.incl,
+          x.net, x.vat, x.gross
+      FROM o, unnest(CAST(:l_product AS int[]), CAST(:l_sku AS text[]), CAST(:l_name AS text[]),
+                     CAST(:l_qty AS numeric[]), CAST(:l_price AS numeric[]), CAST(:l_rate AS numeric[]),
+                     CAST(:l_incl AS boolean[]), CAST(:l_net AS numeric[]), CAST(:l_vat AS numeric[]),
+                     CAST(:l_gross AS numeric[]))
+           WITH ORDINALITY AS x(product_id, sku, name, quantity, unit_price, vat_rate, incl, net, vat, gross, ord)
+    ),
+    h AS (
+      INSERT INTO order_history (order_id, action, from_status, to_status, actor, reason, at)
+      SELECT o.id, x.action, x.from_status, x.to_status, x.actor, x.reason, x.at
+      FROM o, unnest(CAST(:h_action AS text[]), CAST(:h_from AS smallint[]), CAST(:h_to AS smallint[]),
+                     CAST(:h_actor AS text[]), CAST(:h_reason AS text[]), CAST(:h_at AS timestamptz[]))
+           AS x(action, from_status, to_status, actor, reason, at)
+    )
+    SELECT id, number FROM o
     """
-).bindparams(bindparam("shipping_address", type_=JSONB), bindparam("billing_address", type_=JSONB))
+).bindparams(bindparam("shipping_address", type_=JSONB(none_as_null=True)),
+             bindparam("billing_address", type_=JSONB(none_as_null=True)))
 
 _SELECT = """
     SELECT o.*,
@@ -83,6 +107,7 @@ class SqlOrderRepository:
 
     async def add(self, order: Order) -> None:
         totals = order.totals
+        lines, history = order.lines, order.new_history
         # ON CONFLICT instead of catching IntegrityError: a failed INSERT would abort the transaction, and
         # the existing order still has to be looked up to name it in the 409.
         row = (await self._conn.execute(_INSERT, {
@@ -98,11 +123,21 @@ class SqlOrderRepository:
             "warehouse_id": order.warehouse_id, "promised_date": order.promised_date, "notes": order.notes,
             "total_net": totals.net, "total_vat": totals.vat, "total_gross": totals.gross,
             "created_at": order.created_at, "updated_at": order.updated_at,
+            "l_product": [x.product_id for x in lines], "l_sku": [x.sku for x in lines],
+            "l_name": [x.name for x in lines], "l_qty": [x.quantity for x in lines],
+            "l_price": [x.unit_price for x in lines], "l_rate": [x.vat_rate for x in lines],
+            "l_incl": [x.prices_include_vat for x in lines], "l_net": [x.net for x in lines],
+            "l_vat": [x.vat for x in lines], "l_gross": [x.gross for x in lines],
+            "h_action": [h.action for h in history], "h_from": [h.from_status for h in history],
+            "h_to": [h.to_status for h in history], "h_actor": [h.actor for h in history],
+            "h_reason": [h.reason for h in history], "h_at": [h.at for h in history],
         })).first()
         if row is None:
             raise await self._conflict(order)
         order.id, order.number = row.id, row.number
-        await self._write_children(order)
+        order.lines_changed = False
+        order.new_history.clear()
+        await self._write_children(order)  # reservations, when a use case made any before the insert
         self._seen.append(order)
 
     async def _conflict(self, order: Order) -> ConflictError:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
@@ -41,13 +42,46 @@ _WAREHOUSE_EXISTS = select(warehouse.c.id).where(warehouse.c.id == bindparam("id
 _DEFAULT_WAREHOUSE = select(warehouse.c.id).order_by(warehouse.c.is_default.desc(), warehouse.c.id).limit(1)
 
 
+class ChannelCache:
+    """Channel settings change rarely and are read by every new order: keep them a few seconds.
+
+    A change made through this process's API clears the cache at once; other processes see it within ttl_s.
+    """
+
+    def __init__(self, ttl_s: float = 5.0) -> None:
+        self.ttl_s = ttl_s
+        self._items: dict[int, tuple[float, ChannelInfo | None]] = {}
+
+    def get(self, channel_id: int) -> tuple[bool, ChannelInfo | None]:
+        hit = self._items.get(channel_id)
+        if hit is None or hit[0] < time.monotonic():
+            return False, None
+        return True, hit[1]
+
+    def put(self, channel_id: int, channel: ChannelInfo | None) -> None:
+        if len(self._items) > 10_000:
+            self._items.clear()
+        self._items[channel_id] = (time.monotonic() + self.ttl_s, channel)
+
+    def clear(self) -> None:
+        self._items.clear()
+
+
 class SqlCatalog:
-    def __init__(self, conn: AsyncConnection) -> None:
+    def __init__(self, conn: AsyncConnection, channels: ChannelCache | None = None) -> None:
         self._conn = conn
+        self._channels = channels
 
     async def channel(self, channel_id: int) -> ChannelInfo | None:
+        if self._channels is not None:
+            known, cached = self._channels.get(channel_id)
+            if known:
+                return cached
         row = (await self._conn.execute(_CHANNEL, {"id": channel_id})).first()
-        return channel_from_row(row._mapping) if row else None
+        channel = channel_from_row(row._mapping) if row else None
+        if self._channels is not None:
+            self._channels.put(channel_id, channel)
+        return channel
 
     async def products_by_sku(self, skus: Sequence[str]) -> dict[str, ProductInfo]:
         rows = await self._conn.execute(_PRODUCTS, {"skus": list(set(skus))})

@@ -11,7 +11,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncTransactio
 
 from adapters.db.masterdata_stock import SqlReceiptRepository
 from adapters.db.orders import SqlOrderRepository
-from adapters.db.repositories import SqlCatalog, SqlCustomerDirectory, SqlIdempotencyStore, SqlStockRepository
+from adapters.db.repositories import (
+    ChannelCache,
+    SqlCatalog,
+    SqlCustomerDirectory,
+    SqlIdempotencyStore,
+    SqlStockRepository,
+)
 from adapters.db.tables import outbox
 from domain.orders.model import Order
 
@@ -24,9 +30,11 @@ class SqlUnitOfWork:
     idempotency: SqlIdempotencyStore
     receipts: SqlReceiptRepository
 
-    def __init__(self, engine: AsyncEngine, clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+    def __init__(self, engine: AsyncEngine, clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+                 channels: ChannelCache | None = None) -> None:
         self._engine = engine
         self._clock = clock
+        self._channels = channels
         self._conn: AsyncConnection | None = None
         self._tx: AsyncTransaction | None = None
         self._seen: list[Order] = []
@@ -42,7 +50,7 @@ class SqlUnitOfWork:
         self._seen = []
         self.orders = SqlOrderRepository(self._conn, self._seen)
         self.stock = SqlStockRepository(self._conn)
-        self.catalog = SqlCatalog(self._conn)
+        self.catalog = SqlCatalog(self._conn, self._channels)
         self.customers = SqlCustomerDirectory(self._conn)
         self.idempotency = SqlIdempotencyStore(self._conn)
         self.receipts = SqlReceiptRepository(self._conn)

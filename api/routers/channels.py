@@ -56,4 +56,5 @@ async def update_channel(channel_id: PathId, body: ChannelPatch, actor: AdminOnl
     settings = settings_values(body.settings) if body.settings is not None else {}
     async with container.engine.begin() as conn:
         out = await Channels(conn).update(channel_id, changes, settings)
+    container.channels.clear()  # new approval rules and mappings apply to the next order at once
     return JSONResponse(out)

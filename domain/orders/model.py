@@ -61,25 +61,22 @@ class OrderLine:
     unit_price: Decimal
     vat_rate: Decimal  # percent, from the product
     prices_include_vat: bool = True
+    # Amounts are rounded once, when the line is made: the line is immutable, and totals read them often.
+    net: Decimal = field(init=False, compare=False)
+    vat: Decimal = field(init=False, compare=False)
+    gross: Decimal = field(init=False, compare=False)
 
-    @property
-    def gross(self) -> Decimal:
+    def __post_init__(self) -> None:
+        amount = round_money(self.quantity * self.unit_price)
         if self.prices_include_vat:
-            return round_money(self.quantity * self.unit_price)
-        return self.net + self.vat
-
-    @property
-    def vat(self) -> Decimal:
-        if self.prices_include_vat:
-            gross = round_money(self.quantity * self.unit_price)
-            return round_money(gross * self.vat_rate / (Decimal(100) + self.vat_rate))
-        return round_money(self.net * self.vat_rate / Decimal(100))
-
-    @property
-    def net(self) -> Decimal:
-        if self.prices_include_vat:
-            return self.gross - self.vat
-        return round_money(self.quantity * self.unit_price)
+            vat = round_money(amount * self.vat_rate / (Decimal(100) + self.vat_rate))
+            net, gross = amount - vat, amount
+        else:
+            vat = round_money(amount * self.vat_rate / Decimal(100))
+            net, gross = amount, amount + vat
+        object.__setattr__(self, "net", net)
+        object.__setattr__(self, "vat", vat)
+        object.__setattr__(self, "gross", gross)
 
 
 @dataclass(frozen=True)

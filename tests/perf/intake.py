@@ -19,7 +19,9 @@ from pathlib import Path
 
 import asyncpg
 import orjson
+from sqlalchemy.dialects.postgresql import asyncpg as asyncpg_dialect
 
+from adapters.db import orders as orders_sql
 from adapters.db.engine import make_engine
 from domain.orders.model import OrderLine
 from tests.factories import World, order_body
@@ -139,34 +141,15 @@ async def seed(url: str) -> Seeded:
 # What one create executes (traced with sqlalchemy.engine logging), in order. Keep in step with adapters/db.
 IDEM_GET = ("SELECT idempotency_key.request_hash, idempotency_key.order_id FROM idempotency_key "
             "WHERE idempotency_key.scope = $1::VARCHAR AND idempotency_key.key = $2::VARCHAR")
-CHANNEL = "SELECT id, name, type, active, settings FROM channel WHERE id = $1"
 PRODUCTS = ("SELECT product.id, product.sku, product.name, product.vat_rate, product.active FROM product "
             "WHERE product.sku IN ($1::VARCHAR, $2::VARCHAR, $3::VARCHAR, $4::VARCHAR, $5::VARCHAR)")
 CUSTOMER = ("SELECT customer.id, customer.name, customer.email, customer.type FROM customer "
             "WHERE lower(customer.email) = $1")
-INSERT_ORDER = """
-    WITH s AS (SELECT nextval('sales_order_id_seq') AS id)
-    INSERT INTO sales_order (id, number, channel_id, source, external_ref, status, approve_status, approval_rule,
-        approval_role, customer_id, customer_name, customer_email, customer_type, currency, payment_method,
-        shipping_address, billing_address, warehouse_id, promised_date, notes, total_net, total_vat, total_gross,
-        version, created_at, updated_at)
-    SELECT s.id, $1 || lpad(s.id::text, 7, '0'), $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,
-        $15::JSONB, $16::JSONB, $17, $18, $19, $20, $21, $22, 1, $23, $24
-    FROM s
-    RETURNING id, number
-"""
-DELETE_LINES = "DELETE FROM sales_order_line WHERE sales_order_line.order_id = $1::BIGINT"
-INSERT_LINES = (
-    "INSERT INTO sales_order_line (order_id, line_no, product_id, sku, name, quantity, unit_price, vat_rate, "
-    "prices_include_vat, net, vat, gross) VALUES ($1::BIGINT, $2::SMALLINT, $3::INTEGER, $4::VARCHAR, $5::VARCHAR, "
-    "$6::NUMERIC(14, 3), $7::NUMERIC(14, 4), $8::NUMERIC(5, 2), $9::BOOLEAN, $10::NUMERIC(14, 2), "
-    "$11::NUMERIC(14, 2), $12::NUMERIC(14, 2))"
-)
-INSERT_HISTORY = (
-    "INSERT INTO order_history (order_id, action, from_status, to_status, actor, reason, at) VALUES ($1::BIGINT, "
-    "$2::VARCHAR, $3::SMALLINT, $4::SMALLINT, $5::VARCHAR, $6::VARCHAR, $7::TIMESTAMP WITH TIME ZONE) "
-    "RETURNING order_history.id"
-)
+# The order, its lines and its first history row in one statement: compiled from the repository's own SQL,
+# so the baseline runs exactly what the service runs.
+_COMPILED = orders_sql._INSERT.compile(dialect=asyncpg_dialect.dialect())
+INSERT_ORDER = str(_COMPILED)
+INSERT_ORDER_PARAMS = list(_COMPILED.positiontup or [])
 INSERT_IDEM = ("INSERT INTO idempotency_key (scope, key, request_hash, order_id) "
                "VALUES ($1::VARCHAR, $2::VARCHAR, $3::VARCHAR, $4::BIGINT)")
 INSERT_OUTBOX = (
@@ -201,23 +184,28 @@ class RawIntake:
         vat = sum((m[3] for m in money), Decimal(0))
         async with conn.transaction():
             await conn.fetchrow(IDEM_GET, self.scope, o.key)
-            await conn.fetchrow(CHANNEL, self.s.channel_id)
+            # no channel read: the service keeps channel settings in a 5 s cache
             products = {r["sku"]: r for r in await conn.fetch(PRODUCTS, *o.skus)}
             customer = await conn.fetchrow(CUSTOMER, o.email)
             now = datetime.now(UTC)
-            row = await conn.fetchrow(
-                INSERT_ORDER, "SO-", self.s.channel_id, "api", o.ref, 0, None, None, None, customer["id"],
-                customer["name"], customer["email"], customer["type"], "RON", "cod", ADDRESS_JSON, "null",
-                self.s.warehouse_id, None, None, net, vat, net + vat, now, now,
-            )
+            values: dict[str, object] = {
+                "prefix": "SO-", "channel_id": self.s.channel_id, "source": "api", "external_ref": o.ref,
+                "status": 0, "approve_status": None, "approval_rule": None, "approval_role": None,
+                "customer_id": customer["id"], "customer_name": customer["name"], "customer_email": customer["email"],
+                "customer_type": customer["type"], "currency": "RON", "payment_method": "cod",
+                "shipping_address": ADDRESS_JSON, "billing_address": None, "warehouse_id": self.s.warehouse_id,
+                "promised_date": None, "notes": None, "total_net": net, "total_vat": vat, "total_gross": net + vat,
+                "created_at": now, "updated_at": now,
+                "l_product": [products[sku]["id"] for sku in o.skus], "l_sku": list(o.skus),
+                "l_name": [products[sku]["name"] for sku in o.skus], "l_qty": [m[0] for m in money],
+                "l_price": [m[1] for m in money], "l_rate": [products[sku]["vat_rate"] for sku in o.skus],
+                "l_incl": [True] * len(money), "l_net": [m[2] for m in money], "l_vat": [m[3] for m in money],
+                "l_gross": [m[4] for m in money],
+                "h_action": ["create"], "h_from": [None], "h_to": [0], "h_actor": [self.scope], "h_reason": [None],
+                "h_at": [now],
+            }
+            row = await conn.fetchrow(INSERT_ORDER, *(values[k] for k in INSERT_ORDER_PARAMS))
             order_id = row["id"]
-            await conn.execute(DELETE_LINES, order_id)
-            await conn.executemany(INSERT_LINES, [
-                (order_id, n + 1, products[sku]["id"], sku, products[sku]["name"], m[0], m[1],
-                 products[sku]["vat_rate"], True, m[2], m[3], m[4])
-                for n, (sku, m) in enumerate(zip(o.skus, money, strict=True))
-            ])
-            await conn.fetchval(INSERT_HISTORY, order_id, "create", None, 0, self.scope, None, now)
             await conn.execute(INSERT_IDEM, self.scope, o.key, o.request_hash, order_id)
             payload = orjson.dumps({"order_id": order_id, "number": row["number"], "channel_id": self.s.channel_id,
                                     "external_ref": o.ref, "status": 0}).decode()
