@@ -13,6 +13,7 @@ from redis.asyncio import Redis
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from adapters.db.repositories import ChannelCache
 from adapters.db.uow import SqlUnitOfWork
 from adapters.settings import Settings
 from api.security import KEY_PREFIX, actor_from_token, hash_api_key
@@ -36,9 +37,10 @@ class Container:
     clock: Callable[[], datetime] = utcnow
     _key_cache: dict[str, tuple[float, Actor | None]] = field(default_factory=dict)
     _user_cache: dict[int, tuple[float, frozenset[str] | None]] = field(default_factory=dict)
+    channels: ChannelCache = field(default_factory=ChannelCache)
 
     def uow(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.engine, self.clock)
+        return SqlUnitOfWork(self.engine, self.clock, self.channels)
 
     async def actor_for_key(self, key: str) -> Actor | None:
         """API keys are looked up by hash; answers are cached briefly (revocation takes up to 30 s)."""
@@ -83,6 +85,7 @@ class Container:
         """Drop cached API keys and users, after a revocation or a user change."""
         self._key_cache.clear()
         self._user_cache.clear()
+        self.channels.clear()
 
 
 def get_container(request: Request) -> Container:
