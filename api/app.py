@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from redis.asyncio import Redis
 
 from adapters.db.engine import make_engine
+from adapters.db.pg import create_pool
 from adapters.settings import Settings, get_settings
 from api import errors, spa
 from api.deps import Container
@@ -25,9 +26,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         if not settings.database_url:
             raise SystemExit("OMS_DATABASE_URL is not set (make run sets it for you)")
-        engine = make_engine(settings.database_url, pool_size=settings.db_pool_size)
+        # Most connections go to the order core's asyncpg pool; SQLAlchemy serves the lighter screens.
+        engine = make_engine(settings.database_url, pool_size=max(4, settings.db_pool_size // 4))
+        pool = await create_pool(settings.database_url, size=settings.db_pool_size)
         redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
-        app.state.container = Container(settings=settings, engine=engine, redis=redis)
+        app.state.container = Container(settings=settings, engine=engine, pool=pool, redis=redis)
         # Everything alive now (modules, routes, schemas) lives as long as the process: keep it out of the
         # cyclic collector, whose full passes over it cost tens of milliseconds under load.
         gc.collect()
@@ -35,6 +38,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         try:
             yield
         finally:
+            await pool.close()
             await engine.dispose()
             if redis is not None:
                 await redis.aclose()

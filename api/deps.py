@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
+import asyncpg
 from fastapi import Depends, Request
 from redis.asyncio import Redis
 from sqlalchemy import text
@@ -32,7 +33,8 @@ class Container:
     """Everything a request may need, built once in the composition root (api/app.py)."""
 
     settings: Settings
-    engine: AsyncEngine
+    engine: AsyncEngine  # SQLAlchemy: master data screens and other read/write outside the order core
+    pool: asyncpg.Pool  # asyncpg: the units of work of the order use cases
     redis: Redis | None
     clock: Callable[[], datetime] = utcnow
     _key_cache: dict[str, tuple[float, Actor | None]] = field(default_factory=dict)
@@ -40,7 +42,7 @@ class Container:
     channels: ChannelCache = field(default_factory=ChannelCache)
 
     def uow(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.engine, self.clock, self.channels)
+        return SqlUnitOfWork(self.pool, self.clock, self.channels)
 
     async def actor_for_key(self, key: str) -> Actor | None:
         """API keys are looked up by hash; answers are cached briefly (revocation takes up to 30 s)."""
@@ -88,7 +90,8 @@ class Container:
         self.channels.clear()
 
 
-def get_container(request: Request) -> Container:
+async def get_container(request: Request) -> Container:
+    # async: FastAPI runs a plain `def` dependency in a worker thread, a hand-off that costs more than the lookup.
     container: Container = request.app.state.container
     return container
 

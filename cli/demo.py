@@ -8,11 +8,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
+import asyncpg
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from adapters.db import accounts
 from adapters.db.engine import make_engine
+from adapters.db.pg import create_pool
 from adapters.db.tables import channel, customer, price_list, price_list_item, product, stock_level, warehouse
 from adapters.db.uow import SqlUnitOfWork
 from api.security import hash_password
@@ -121,11 +123,11 @@ def _command(spec: DemoOrder, seeded: Seeded, today: date) -> CreateOrder:
                        external_ref=spec.ref, promised_date=promised)
 
 
-async def _order(engine: AsyncEngine, spec: DemoOrder, seeded: Seeded, now: datetime) -> None:
+async def _order(pool: asyncpg.Pool, spec: DemoOrder, seeded: Seeded, now: datetime) -> None:
     start = now - timedelta(hours=spec.age_h)
     clock = StepClock(start, min(timedelta(minutes=20), (now - start) / (len(spec.steps) + 1)))
     cmd = _command(spec, seeded, now.date())
-    created = await create_order(cmd, actor=seeded.actors[DEFAULT_ACTOR], uow=SqlUnitOfWork(engine, clock),
+    created = await create_order(cmd, actor=seeded.actors[DEFAULT_ACTOR], uow=SqlUnitOfWork(pool, clock),
                                  clock=clock)
     assert created.order.id is not None
     for step in spec.steps:
@@ -133,7 +135,7 @@ async def _order(engine: AsyncEngine, spec: DemoOrder, seeded: Seeded, now: date
         clock.tick()
         actor = seeded.actors[ACTION_BY.get(action, DEFAULT_ACTOR)]
         await run_action(OrderAction(order_id=created.order.id, action=action, reason=reason or None),
-                         actor=actor, uow=SqlUnitOfWork(engine, clock), clock=clock)
+                         actor=actor, uow=SqlUnitOfWork(pool, clock), clock=clock)
 
 
 async def seed_demo(engine: AsyncEngine, *, now: datetime | None = None) -> bool:
@@ -153,8 +155,13 @@ async def seed_demo(engine: AsyncEngine, *, now: datetime | None = None) -> bool
     async with engine.begin() as conn:
         await _users(conn, others, seeded)
         await _catalog(conn, seeded)
-    for spec in ORDERS:
-        await _order(engine, spec, seeded, now)
+    # Orders go through the use cases, on the same kind of unit of work the API uses.
+    pool = await create_pool(engine.url.render_as_string(hide_password=False), size=2)
+    try:
+        for spec in ORDERS:
+            await _order(pool, spec, seeded, now)
+    finally:
+        await pool.close()
     async with engine.begin() as conn:
         await _users(conn, {ADMIN_EMAIL}, seeded)
     return True

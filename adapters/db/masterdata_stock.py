@@ -10,26 +10,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from adapters.db.masterdata import Page, encode_pair, page, unique_violation
-from adapters.db.tables import receipt_note, receipt_note_line, warehouse
+from adapters.db.tables import warehouse
 from domain.errors import ConflictError, NotFoundError
 from domain.money import fmt
-from domain.receipts.model import ReceiptNote
-
-
-class SqlReceiptRepository:
-    def __init__(self, conn: AsyncConnection) -> None:
-        self._conn = conn
-
-    async def add(self, note: ReceiptNote) -> None:
-        note.id = (await self._conn.execute(
-            insert(receipt_note).values(warehouse_id=note.warehouse_id, reference=note.reference,
-                                        created_by=note.created_by, created_at=note.created_at)
-            .returning(receipt_note.c.id)
-        )).scalar_one()
-        await self._conn.execute(insert(receipt_note_line), [
-            {"receipt_note_id": note.id, "product_id": line.product_id, "quantity": line.quantity,
-             "quarantine": line.quarantine} for line in note.lines
-        ])
 
 
 def _warehouse(r: Any) -> dict[str, Any]:

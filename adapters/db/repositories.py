@@ -1,22 +1,20 @@
-"""Repositories for master data the order use cases read, stock levels and idempotency keys."""
+"""Repositories for what the order use cases read and write besides orders: catalog, customers, stock levels,
+idempotency keys and receipt notes. They run on the unit of work's asyncpg connection."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Sequence
-from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, text, update
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection
+import asyncpg
 
-from adapters.db.tables import customer, idempotency_key, product, stock_level, warehouse
 from domain.catalog.model import ChannelInfo, NewCustomer, ProductInfo
 from domain.errors import ConflictError
 from domain.orders.approval import ApprovalRule
 from domain.orders.model import CustomerRef
 from domain.ports import IdempotencyRecord
+from domain.receipts.model import ReceiptNote
 from domain.stock import StockLevel
 
 
@@ -31,15 +29,10 @@ def channel_from_row(m: Any) -> ChannelInfo:
     )
 
 
-_CHANNEL = text("SELECT id, name, type, active, settings FROM channel WHERE id = :id")
-_PRODUCTS = select(product.c.id, product.c.sku, product.c.name, product.c.vat_rate, product.c.active).where(
-    product.c.sku.in_(bindparam("skus", expanding=True))
-)
-_PRODUCTS_BY_ID = select(product.c.id, product.c.sku, product.c.name, product.c.vat_rate, product.c.active).where(
-    product.c.id.in_(bindparam("ids", expanding=True))
-)
-_WAREHOUSE_EXISTS = select(warehouse.c.id).where(warehouse.c.id == bindparam("id"))
-_DEFAULT_WAREHOUSE = select(warehouse.c.id).order_by(warehouse.c.is_default.desc(), warehouse.c.id).limit(1)
+_CHANNEL = "SELECT id, name, type, active, settings FROM channel WHERE id = $1"
+_PRODUCTS = "SELECT id, sku, name, vat_rate, active FROM product WHERE sku = ANY($1::text[])"
+_PRODUCTS_BY_ID = "SELECT id, sku, name, vat_rate, active FROM product WHERE id = ANY($1::int[])"
+_DEFAULT_WAREHOUSE = "SELECT id FROM warehouse ORDER BY is_default DESC, id LIMIT 1"
 
 
 class ChannelCache:
@@ -68,7 +61,7 @@ class ChannelCache:
 
 
 class SqlCatalog:
-    def __init__(self, conn: AsyncConnection, channels: ChannelCache | None = None) -> None:
+    def __init__(self, conn: asyncpg.Connection, channels: ChannelCache | None = None) -> None:
         self._conn = conn
         self._channels = channels
 
@@ -77,120 +70,133 @@ class SqlCatalog:
             known, cached = self._channels.get(channel_id)
             if known:
                 return cached
-        row = (await self._conn.execute(_CHANNEL, {"id": channel_id})).first()
-        channel = channel_from_row(row._mapping) if row else None
+        row = await self._conn.fetchrow(_CHANNEL, channel_id)
+        channel = channel_from_row(row) if row else None
         if self._channels is not None:
             self._channels.put(channel_id, channel)
         return channel
 
     async def products_by_sku(self, skus: Sequence[str]) -> dict[str, ProductInfo]:
-        rows = await self._conn.execute(_PRODUCTS, {"skus": list(set(skus))})
-        return {r.sku: ProductInfo(r.id, r.sku, r.name, r.vat_rate, r.active) for r in rows}
+        rows = await self._conn.fetch(_PRODUCTS, list(set(skus)))
+        return {r["sku"]: ProductInfo(r["id"], r["sku"], r["name"], r["vat_rate"], r["active"]) for r in rows}
 
     async def default_warehouse_id(self) -> int | None:
-        return (await self._conn.execute(_DEFAULT_WAREHOUSE)).scalar()
+        value: int | None = await self._conn.fetchval(_DEFAULT_WAREHOUSE)
+        return value
 
     async def products_by_id(self, ids: Sequence[int]) -> dict[int, ProductInfo]:
         if not ids:
             return {}
-        rows = await self._conn.execute(_PRODUCTS_BY_ID, {"ids": list(set(ids))})
-        return {r.id: ProductInfo(r.id, r.sku, r.name, r.vat_rate, r.active) for r in rows}
+        rows = await self._conn.fetch(_PRODUCTS_BY_ID, list(set(ids)))
+        return {r["id"]: ProductInfo(r["id"], r["sku"], r["name"], r["vat_rate"], r["active"]) for r in rows}
 
     async def warehouse_exists(self, warehouse_id: int) -> bool:
-        return (await self._conn.execute(_WAREHOUSE_EXISTS, {"id": warehouse_id})).first() is not None
+        return await self._conn.fetchval("SELECT 1 FROM warehouse WHERE id = $1", warehouse_id) is not None
 
 
-_CUSTOMER_COLS = (customer.c.id, customer.c.name, customer.c.email, customer.c.type)
+def _customer(r: Any) -> CustomerRef:
+    return CustomerRef(r["id"], r["name"], r["email"], r["type"])
 
 
 class SqlCustomerDirectory:
-    def __init__(self, conn: AsyncConnection) -> None:
+    def __init__(self, conn: asyncpg.Connection) -> None:
         self._conn = conn
 
     async def by_id(self, customer_id: int) -> CustomerRef | None:
-        row = (await self._conn.execute(select(*_CUSTOMER_COLS).where(customer.c.id == customer_id))).first()
-        return CustomerRef(row.id, row.name, row.email, row.type) if row else None
+        row = await self._conn.fetchrow("SELECT id, name, email, type FROM customer WHERE id = $1", customer_id)
+        return _customer(row) if row else None
 
     async def by_email(self, email: str) -> CustomerRef | None:
-        stmt = select(*_CUSTOMER_COLS).where(text("lower(customer.email) = :email"))
-        row = (await self._conn.execute(stmt, {"email": email.lower()})).first()
-        return CustomerRef(row.id, row.name, row.email, row.type) if row else None
+        row = await self._conn.fetchrow("SELECT id, name, email, type FROM customer WHERE lower(email) = $1",
+                                        email.lower())
+        return _customer(row) if row else None
 
     async def add(self, new: NewCustomer) -> CustomerRef:
         # ON CONFLICT keeps two concurrent first orders of one new customer from failing each other.
-        row = (await self._conn.execute(text(
-            """INSERT INTO customer (type, email, name, phone, vat_code) VALUES (:type, :email, :name, :phone, :vat)
+        row = await self._conn.fetchrow(
+            """INSERT INTO customer (type, email, name, phone, vat_code) VALUES ($1, $2, $3, $4, $5)
                ON CONFLICT (lower(email)) WHERE email IS NOT NULL DO UPDATE SET email = EXCLUDED.email
-               RETURNING id, name, email, type"""
-        ), {"type": new.type, "email": new.email, "name": new.name, "phone": new.phone, "vat": new.vat_code})).one()
-        return CustomerRef(row.id, row.name, row.email, row.type)
+               RETURNING id, name, email, type""",
+            new.type, new.email, new.name, new.phone, new.vat_code,
+        )
+        return _customer(row)
 
 
-_LOCK_LEVELS = (
-    select(stock_level.c.product_id, stock_level.c.warehouse_id, stock_level.c.on_hand, stock_level.c.reserved,
-           stock_level.c.quarantine)
-    .where(stock_level.c.warehouse_id == bindparam("w"), stock_level.c.product_id.in_(bindparam("ids", expanding=True)))
-    .order_by(stock_level.c.product_id)  # one lock order for everyone: no deadlocks between orders
-    .with_for_update()
-)
-_SAVE_LEVEL = (
-    update(stock_level)
-    .where(stock_level.c.product_id == bindparam("p"), stock_level.c.warehouse_id == bindparam("w"))
-    .values(on_hand=bindparam("on_hand"), reserved=bindparam("reserved"), quarantine=bindparam("quarantine"),
-            updated_at=text("now()"))
-)
+# One lock order for everyone (product id): concurrent confirms never deadlock.
+_LOCK_LEVELS = """
+SELECT product_id, warehouse_id, on_hand, reserved, quarantine FROM stock_level
+WHERE warehouse_id = $1 AND product_id = ANY($2::int[]) ORDER BY product_id FOR UPDATE
+"""
+_SAVE_LEVELS = """
+UPDATE stock_level s SET on_hand = x.on_hand, reserved = x.reserved, quarantine = x.quarantine, updated_at = now()
+FROM unnest($1::int[], $2::int[], $3::numeric[], $4::numeric[], $5::numeric[])
+     AS x(product_id, warehouse_id, on_hand, reserved, quarantine)
+WHERE s.product_id = x.product_id AND s.warehouse_id = x.warehouse_id
+"""
 
 
 class SqlStockRepository:
-    def __init__(self, conn: AsyncConnection) -> None:
+    def __init__(self, conn: asyncpg.Connection) -> None:
         self._conn = conn
 
     async def lock_levels(self, warehouse_id: int, product_ids: Iterable[int]) -> dict[int, StockLevel]:
         ids = sorted(set(product_ids))
         if not ids:
             return {}
-        rows = await self._conn.execute(_LOCK_LEVELS, {"w": warehouse_id, "ids": ids})
-        return {r.product_id: StockLevel(r.product_id, r.warehouse_id, r.on_hand, r.reserved, r.quarantine)
-                for r in rows}
+        rows = await self._conn.fetch(_LOCK_LEVELS, warehouse_id, ids)
+        return {r["product_id"]: StockLevel(r["product_id"], r["warehouse_id"], r["on_hand"], r["reserved"],
+                                            r["quarantine"]) for r in rows}
 
     async def save(self, levels: Iterable[StockLevel]) -> None:
         changed = [lv for lv in levels if lv.changed]
         if changed:
-            await self._conn.execute(_SAVE_LEVEL, [
-                {"p": lv.product_id, "w": lv.warehouse_id, "on_hand": lv.on_hand, "reserved": lv.reserved,
-                 "quarantine": lv.quarantine} for lv in changed
-            ])
+            await self._conn.execute(
+                _SAVE_LEVELS, [lv.product_id for lv in changed], [lv.warehouse_id for lv in changed],
+                [lv.on_hand for lv in changed], [lv.reserved for lv in changed], [lv.quarantine for lv in changed],
+            )
             for lv in changed:
                 lv.changed = False
 
     async def ensure(self, warehouse_id: int, product_id: int) -> StockLevel:
         """Lock (creating when absent) one level; receipts use it."""
-        await self._conn.execute(text(
-            "INSERT INTO stock_level (product_id, warehouse_id) VALUES (:p, :w) ON CONFLICT DO NOTHING"
-        ), {"p": product_id, "w": warehouse_id})
+        await self._conn.execute(
+            "INSERT INTO stock_level (product_id, warehouse_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            product_id, warehouse_id,
+        )
         return (await self.lock_levels(warehouse_id, [product_id]))[product_id]
 
 
-_IDEM_GET = select(idempotency_key.c.request_hash, idempotency_key.c.order_id).where(
-    idempotency_key.c.scope == bindparam("scope"), idempotency_key.c.key == bindparam("key")
-)
-
-
 class SqlIdempotencyStore:
-    def __init__(self, conn: AsyncConnection) -> None:
+    def __init__(self, conn: asyncpg.Connection) -> None:
         self._conn = conn
 
     async def get(self, scope: str, key: str) -> IdempotencyRecord | None:
-        row = (await self._conn.execute(_IDEM_GET, {"scope": scope, "key": key})).first()
-        return IdempotencyRecord(row.request_hash, row.order_id) if row else None
+        row = await self._conn.fetchrow(
+            "SELECT request_hash, order_id FROM idempotency_key WHERE scope = $1 AND key = $2", scope, key)
+        return IdempotencyRecord(row["request_hash"], row["order_id"]) if row else None
 
     async def add(self, scope: str, key: str, record: IdempotencyRecord) -> None:
         try:
-            await self._conn.execute(insert(idempotency_key).values(
-                scope=scope, key=key, request_hash=record.request_hash, order_id=record.order_id))
-        except IntegrityError as exc:
+            await self._conn.execute(
+                "INSERT INTO idempotency_key (scope, key, request_hash, order_id) VALUES ($1, $2, $3, $4)",
+                scope, key, record.request_hash, record.order_id,
+            )
+        except asyncpg.UniqueViolationError as exc:
             raise ConflictError("a concurrent request used the same Idempotency-Key") from exc
 
 
-def zero() -> Decimal:
-    return Decimal(0)
+class SqlReceiptRepository:
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self._conn = conn
+
+    async def add(self, note: ReceiptNote) -> None:
+        note.id = await self._conn.fetchval(
+            "INSERT INTO receipt_note (warehouse_id, reference, created_by, created_at) VALUES ($1, $2, $3, $4) "
+            "RETURNING id", note.warehouse_id, note.reference, note.created_by, note.created_at,
+        )
+        await self._conn.execute(
+            "INSERT INTO receipt_note_line (receipt_note_id, product_id, quantity, quarantine) "
+            "SELECT $1, x.p, x.q, x.z FROM unnest($2::int[], $3::numeric[], $4::boolean[]) AS x(p, q, z)",
+            note.id, [x.product_id for x in note.lines], [x.quantity for x in note.lines],
+            [x.quarantine for x in note.lines],
+        )

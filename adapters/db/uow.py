@@ -1,25 +1,32 @@
-"""Unit of work: one connection, one transaction; events go to the outbox in that transaction."""
+"""Unit of work: one asyncpg connection, one transaction; events go to the outbox in that transaction."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime
 from types import TracebackType
+from typing import Any
 
-from sqlalchemy import insert
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncTransaction
+import asyncpg
+from asyncpg.pool import PoolConnectionProxy
+from asyncpg.transaction import Transaction
 
-from adapters.db.masterdata_stock import SqlReceiptRepository
 from adapters.db.orders import SqlOrderRepository
 from adapters.db.repositories import (
     ChannelCache,
     SqlCatalog,
     SqlCustomerDirectory,
     SqlIdempotencyStore,
+    SqlReceiptRepository,
     SqlStockRepository,
 )
-from adapters.db.tables import outbox
 from domain.orders.model import Order
+
+_OUTBOX = """
+INSERT INTO outbox (event_type, aggregate_type, aggregate_id, payload, created_at)
+SELECT x.t, 'order', x.a, x.p, x.c FROM unnest($1::text[], $2::bigint[], $3::jsonb[], $4::timestamptz[])
+     AS x(t, a, p, c)
+"""
 
 
 class SqlUnitOfWork:
@@ -30,52 +37,61 @@ class SqlUnitOfWork:
     idempotency: SqlIdempotencyStore
     receipts: SqlReceiptRepository
 
-    def __init__(self, engine: AsyncEngine, clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    def __init__(self, pool: asyncpg.Pool, clock: Callable[[], datetime] = lambda: datetime.now(UTC),
                  channels: ChannelCache | None = None) -> None:
-        self._engine = engine
+        self._pool = pool
         self._clock = clock
         self._channels = channels
-        self._conn: AsyncConnection | None = None
-        self._tx: AsyncTransaction | None = None
+        self._conn: PoolConnectionProxy[Any] | None = None
+        self._tx: Transaction | None = None
+        self._committed = False
         self._seen: list[Order] = []
 
-    @property
-    def connection(self) -> AsyncConnection:
-        assert self._conn is not None, "use the unit of work inside 'async with'"
-        return self._conn
-
     async def __aenter__(self) -> SqlUnitOfWork:
-        self._conn = await self._engine.connect()
-        self._tx = await self._conn.begin()
+        self._conn = await self._pool.acquire()
+        try:
+            self._tx = self._conn.transaction()
+            await self._tx.start()
+        except BaseException:
+            await self._pool.release(self._conn)
+            self._conn = None
+            raise
+        self._committed = False
         self._seen = []
-        self.orders = SqlOrderRepository(self._conn, self._seen)
-        self.stock = SqlStockRepository(self._conn)
-        self.catalog = SqlCatalog(self._conn, self._channels)
-        self.customers = SqlCustomerDirectory(self._conn)
-        self.idempotency = SqlIdempotencyStore(self._conn)
-        self.receipts = SqlReceiptRepository(self._conn)
+        conn: Any = self._conn
+        self.orders = SqlOrderRepository(conn, self._seen)
+        self.stock = SqlStockRepository(conn)
+        self.catalog = SqlCatalog(conn, self._channels)
+        self.customers = SqlCustomerDirectory(conn)
+        self.idempotency = SqlIdempotencyStore(conn)
+        self.receipts = SqlReceiptRepository(conn)
         return self
 
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         try:
-            if self._tx is not None and self._tx.is_active:
+            if self._tx is not None and not self._committed:
                 await self._tx.rollback()
         finally:
             if self._conn is not None:
-                await self._conn.close()
+                await self._pool.release(self._conn)
             self._conn = self._tx = None
 
     async def commit(self) -> None:
         assert self._tx is not None and self._conn is not None
-        rows = []
+        types: list[str] = []
+        ids: list[int | None] = []
+        payloads: list[dict[str, object]] = []
+        times: list[datetime] = []
         for order in self._seen:
             for event in order.events:
-                rows.append({"event_type": event.name, "aggregate_type": "order", "aggregate_id": order.id,
-                             "payload": {"order_id": order.id, "number": order.number, **event.payload()},
-                             "created_at": event.at})
+                types.append(event.name)
+                ids.append(order.id)
+                payloads.append({"order_id": order.id, "number": order.number, **event.payload()})
+                times.append(event.at)
             order.events.clear()
-        if rows:
-            await self._conn.execute(insert(outbox), rows)
+        if types:
+            await self._conn.execute(_OUTBOX, types, ids, payloads, times)
         await self._tx.commit()
+        self._committed = True

@@ -10,7 +10,8 @@ import orjson
 from fastapi import APIRouter, Body, Header, Query, Request
 from starlette.responses import Response
 
-from adapters.db.queries import QueueFilter, decode_cursor, list_orders, order_history, status_counts
+from adapters.db.orders import read_history
+from adapters.db.queries import QueueFilter, decode_cursor, list_orders, status_counts
 from api.deps import ContainerDep, CurrentActor, OrdersRead, OrdersWrite
 from api.errors import problem
 from api.presenters import etag, order_out, parse_if_match
@@ -80,8 +81,7 @@ async def create(
     order = result.order
     if result.replayed:
         assert order.id is not None
-        async with container.engine.connect() as conn:
-            history = await order_history(conn, order.id)
+        history = await read_history(container.pool, order.id)
         return _order_response(order, actor, history, 201, {"Idempotent-Replayed": "true"})
     assert order.created_at is not None
     created = HistoryEntry("create", None, int(order.status), actor.label, None, order.created_at)
@@ -170,7 +170,7 @@ async def _load(container: ContainerDep, actor: Actor, order_id: int) -> tuple[O
     uow = container.uow()
     async with uow:
         order = await uow.orders.get(order_id)
-        history = await order_history(uow.connection, order_id)
+        history = await uow.orders.history(order_id)
     if actor.channel_id is not None and order.channel_id != actor.channel_id:
         raise NotFoundError("order", order_id)  # a key never learns that other channels' orders exist
     return order, history
@@ -194,8 +194,7 @@ async def detail(order_id: int, actor: OrdersRead, container: ContainerDep,
 
 async def _after_change(container: ContainerDep, actor: Actor, order: Order) -> Response:
     assert order.id is not None
-    async with container.engine.connect() as conn:
-        history = await order_history(conn, order.id)
+    history = await read_history(container.pool, order.id)
     return _order_response(order, actor, history)
 
 

@@ -134,7 +134,8 @@ async def main(argv: list[str]) -> int:
                     await raw.order(conn, i)
 
                 async def b(i: int) -> None:
-                    await create_order(commands[i], actor=actor, uow=SqlUnitOfWork(engine), clock=utcnow)
+                    uow = SqlUnitOfWork(app.state.container.pool)
+                    await create_order(commands[i], actor=actor, uow=uow, clock=utcnow)
 
                 async def c(i: int) -> None:
                     p = in_app[i]

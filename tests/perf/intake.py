@@ -19,9 +19,10 @@ from pathlib import Path
 
 import asyncpg
 import orjson
-from sqlalchemy.dialects.postgresql import asyncpg as asyncpg_dialect
 
 from adapters.db import orders as orders_sql
+from adapters.db import repositories as repos
+from adapters.db import uow as uow_sql
 from adapters.db.engine import make_engine
 from domain.orders.model import OrderLine
 from tests.factories import World, order_body
@@ -139,23 +140,20 @@ async def seed(url: str) -> Seeded:
 
 
 # What one create executes (traced with sqlalchemy.engine logging), in order. Keep in step with adapters/db.
-IDEM_GET = ("SELECT idempotency_key.request_hash, idempotency_key.order_id FROM idempotency_key "
-            "WHERE idempotency_key.scope = $1::VARCHAR AND idempotency_key.key = $2::VARCHAR")
-PRODUCTS = ("SELECT product.id, product.sku, product.name, product.vat_rate, product.active FROM product "
-            "WHERE product.sku IN ($1::VARCHAR, $2::VARCHAR, $3::VARCHAR, $4::VARCHAR, $5::VARCHAR)")
-CUSTOMER = ("SELECT customer.id, customer.name, customer.email, customer.type FROM customer "
-            "WHERE lower(customer.email) = $1")
-# The order, its lines and its first history row in one statement: compiled from the repository's own SQL,
-# so the baseline runs exactly what the service runs.
-_COMPILED = orders_sql._INSERT.compile(dialect=asyncpg_dialect.dialect())
-INSERT_ORDER = str(_COMPILED)
-INSERT_ORDER_PARAMS = list(_COMPILED.positiontup or [])
-INSERT_IDEM = ("INSERT INTO idempotency_key (scope, key, request_hash, order_id) "
-               "VALUES ($1::VARCHAR, $2::VARCHAR, $3::VARCHAR, $4::BIGINT)")
-INSERT_OUTBOX = (
-    "INSERT INTO outbox (event_type, aggregate_type, aggregate_id, payload, created_at) VALUES ($1::VARCHAR, "
-    "$2::VARCHAR, $3::BIGINT, $4::JSONB, $5::TIMESTAMP WITH TIME ZONE) RETURNING outbox.id"
-)
+IDEM_GET = "SELECT request_hash, order_id FROM idempotency_key WHERE scope = $1 AND key = $2"
+PRODUCTS = repos._PRODUCTS
+CUSTOMER = "SELECT id, name, email, type FROM customer WHERE lower(email) = $1"
+INSERT_ORDER = orders_sql.INSERT_ORDER
+# $1..$40 of INSERT_ORDER, in the order SqlOrderRepository.add passes them.
+INSERT_ORDER_PARAMS = [
+    "prefix", "channel_id", "source", "external_ref", "status", "approve_status", "approval_rule", "approval_role",
+    "customer_id", "customer_name", "customer_email", "customer_type", "currency", "payment_method",
+    "shipping_address", "billing_address", "warehouse_id", "promised_date", "notes", "total_net", "total_vat",
+    "total_gross", "created_at", "updated_at", "l_product", "l_sku", "l_name", "l_qty", "l_price", "l_rate",
+    "l_incl", "l_net", "l_vat", "l_gross", "h_action", "h_from", "h_to", "h_actor", "h_reason", "h_at",
+]
+INSERT_IDEM = "INSERT INTO idempotency_key (scope, key, request_hash, order_id) VALUES ($1, $2, $3, $4)"
+INSERT_OUTBOX = uow_sql._OUTBOX
 ADDRESS_JSON = orjson.dumps({"name": "Ana Pop", "street": "Str. Lunga 5", "city": "Brasov", "county": "BV",
                              "postcode": "500035", "country": "RO"}).decode()
 
@@ -185,7 +183,7 @@ class RawIntake:
         async with conn.transaction():
             await conn.fetchrow(IDEM_GET, self.scope, o.key)
             # no channel read: the service keeps channel settings in a 5 s cache
-            products = {r["sku"]: r for r in await conn.fetch(PRODUCTS, *o.skus)}
+            products = {r["sku"]: r for r in await conn.fetch(PRODUCTS, list(set(o.skus)))}
             customer = await conn.fetchrow(CUSTOMER, o.email)
             now = datetime.now(UTC)
             values: dict[str, object] = {
@@ -209,7 +207,7 @@ class RawIntake:
             await conn.execute(INSERT_IDEM, self.scope, o.key, o.request_hash, order_id)
             payload = orjson.dumps({"order_id": order_id, "number": row["number"], "channel_id": self.s.channel_id,
                                     "external_ref": o.ref, "status": 0}).decode()
-            await conn.fetchval(INSERT_OUTBOX, "order.created", "order", order_id, payload, now)
+            await conn.execute(INSERT_OUTBOX, ["order.created"], [order_id], [payload], [now])
 
 
 def _api_create(seeded: Seeded, planned: list[Planned]) -> Callable[[Connection, int], Awaitable[None]]:
