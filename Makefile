@@ -28,7 +28,6 @@ run: install install-embedded frontend
 
 lint: install
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check domain adapters api workers cli tests migrations/env.py 2>/dev/null || true
 
 typecheck: install
 	$(BIN)/mypy

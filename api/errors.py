@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import asyncpg
 import orjson
 from fastapi import FastAPI, Request
 from fastapi.dependencies.models import Dependant
@@ -87,11 +88,19 @@ def domain_problem(exc: DomainError) -> Response:
     return problem(400, exc.detail)
 
 
-def database_problem(exc: DBAPIError, path: str) -> Response:
+def _sqlstate(exc: Exception) -> str:
+    if isinstance(exc, DBAPIError):
+        return str(getattr(exc.orig, "sqlstate", None) or "")
+    if isinstance(exc, asyncpg.exceptions.DataError) and not getattr(exc, "sqlstate", None):
+        return "22000"  # asyncpg refused to encode an argument (out of range) before sending it
+    return str(getattr(exc, "sqlstate", None) or "")
+
+
+def database_problem(exc: Exception, path: str) -> Response:
     """The last line of "bad input never 500": values PostgreSQL refuses (class 22: NUL characters, numbers
     out of range) and constraint violations (class 23) that no use case checked first are the caller's
     input, not a crash. Logged as warnings, so the missing check is still seen."""
-    sqlstate = str(getattr(exc.orig, "sqlstate", None) or "")
+    sqlstate = _sqlstate(exc)
     if sqlstate.startswith(("22", "23")):
         log.warning("the database refused the input", extra={"path": path, "sqlstate": sqlstate})
     if sqlstate == "23505":
@@ -127,6 +136,15 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(DBAPIError)
     async def _database(request: Request, exc: DBAPIError) -> Response:
+        return database_problem(exc, request.url.path)
+
+    # The order core talks to asyncpg directly: the same mapping for its errors.
+    @app.exception_handler(asyncpg.PostgresError)
+    async def _postgres(request: Request, exc: asyncpg.PostgresError) -> Response:
+        return database_problem(exc, request.url.path)
+
+    @app.exception_handler(asyncpg.exceptions.DataError)
+    async def _encode(request: Request, exc: asyncpg.exceptions.DataError) -> Response:
         return database_problem(exc, request.url.path)
 
     @app.exception_handler(Exception)

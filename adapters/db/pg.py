@@ -30,8 +30,14 @@ async def _init(conn: asyncpg.Connection) -> None:
         await conn.set_type_codec(kind, encoder=_dumps, decoder=orjson.loads, schema="pg_catalog")
 
 
+async def _no_reset(conn: asyncpg.Connection) -> None:
+    """Skip asyncpg's reset query on release (advisory unlock, CLOSE ALL, UNLISTEN, RESET ALL): nothing on this
+    pool takes session locks, opens cursors, listens or SETs, and the query is a round trip per request.
+    An unfinished transaction is still rolled back by the pool."""
+
+
 async def create_pool(url: str, *, size: int = 20) -> asyncpg.Pool:
     pool = await asyncpg.create_pool(plain_dsn(url), min_size=min(4, size), max_size=size, init=_init,
-                                     max_inactive_connection_lifetime=300)
+                                     reset=_no_reset, max_inactive_connection_lifetime=300)
     assert pool is not None
     return pool

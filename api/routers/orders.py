@@ -10,8 +10,8 @@ import orjson
 from fastapi import APIRouter, Body, Header, Query, Request
 from starlette.responses import Response
 
-from adapters.db.orders import read_history
-from adapters.db.queries import QueueFilter, decode_cursor, list_orders, status_counts
+from adapters.db.orders import SqlOrderRepository, read_history
+from adapters.db.queries import QueueFilter, decode_cursor, queue_page, status_counts
 from api.deps import ContainerDep, CurrentActor, OrdersRead, OrdersWrite
 from api.errors import problem
 from api.presenters import etag, order_out, parse_if_match
@@ -139,13 +139,8 @@ async def queue(
         after_id = decode_cursor(cursor)
         if after_id is None:
             raise ValidationError("invalid cursor", [FieldError("cursor", "use next_cursor from a previous page")])
-    async with container.engine.connect() as conn:
-        items, next_cursor = await list_orders(conn, f, after_id, limit)
-        counts = await status_counts(conn, f) if with_counts else None
-    body: dict[str, Any] = {"items": items, "next_cursor": next_cursor}
-    if counts is not None:
-        body["counts"] = counts
-    return JSONResponse(body)
+    body = await queue_page(container.pool, f, after_id, limit, with_counts=with_counts)
+    return Response(body, media_type="application/json")  # JSON written by PostgreSQL (adapters/db/queries.py)
 
 
 @router.get("/counts", response_model=CountsOut, responses=_problems(401, 403, 422), summary="Orders per status")
@@ -161,16 +156,17 @@ async def counts(
 ) -> Response:
     """Counts per status code under the same filters as the queue (status itself excepted)."""
     f = _queue_filter(actor, None, approve_status, channel_id, source, created_after, created_before, q)
-    async with container.engine.connect() as conn:
-        rows = await status_counts(conn, f)
+    rows = await status_counts(container.pool, f)
     return JSONResponse({"counts": rows, "total": sum(r["count"] for r in rows)})
 
 
 async def _load(container: ContainerDep, actor: Actor, order_id: int) -> tuple[Order, list[HistoryEntry]]:
-    uow = container.uow()
-    async with uow:
-        order = await uow.orders.get(order_id)
-        history = await uow.orders.history(order_id)
+    # A read needs no unit of work: outside a transaction it saves the BEGIN and ROLLBACK round trips, and
+    # under READ COMMITTED the two statements had separate snapshots anyway.
+    async with container.pool.acquire() as conn:
+        orders = SqlOrderRepository(conn, [])
+        order = await orders.get(order_id)
+        history = await orders.history(order_id)
     if actor.channel_id is not None and order.channel_id != actor.channel_id:
         raise NotFoundError("order", order_id)  # a key never learns that other channels' orders exist
     return order, history

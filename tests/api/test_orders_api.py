@@ -550,3 +550,14 @@ async def test_order_detail_is_private_to_the_caller_and_on_hold_age_filter(
     r = await client.get("/api/omni_sales/orders", params={"status": "9", "updated_before": "2999-01-01T00:00:00Z"},
                          headers=op)
     assert [o["id"] for o in r.json()["items"]] == [order_id]
+
+
+async def test_values_postgres_refuses_are_a_422_not_a_500(client: httpx.AsyncClient, world: World) -> None:
+    op = {"Authorization": f"Bearer {world.tokens['operator@test.local']}"}
+    body = order_body(world.channels["api"], ref="NUL-1")
+    body["notes"] = "before\u0000after"
+    r = await client.post("/api/omni_sales/orders", json=body, headers=op)
+    assert r.status_code == 422, r.text
+    assert r.headers["content-type"] == "application/problem+json"
+    r = await client.get("/api/omni_sales/orders", params={"q": "NUL-1"}, headers=op)
+    assert r.json()["items"] == []
