@@ -99,11 +99,14 @@ def lines_of(i: int) -> list[tuple[str, str, str]]:
     return [(SKUS[(i * 5 + k) % len(SKUS)], str(k % 3 + 1), LINE_PRICES[k]) for k in range(5)]
 
 
-def plan(channel_id: int, n: int, kind: str) -> list[Planned]:
+Lines = Callable[[int], list[tuple[str, str, str]]]  # order number -> (sku, quantity, unit price) per line
+
+
+def plan(channel_id: int, n: int, kind: str, lines_for: Lines = lines_of) -> list[Planned]:
     out = []
     for i in range(n):
         email = f"buyer{i % CUSTOMERS + 1}@example.ro"
-        lines = lines_of(i)
+        lines = lines_for(i)
         ref = f"BENCH-{kind}-{i}"
         body = orjson.dumps(order_body(channel_id, ref=ref, lines=lines, email=email))
         out.append(Planned(ref, f"{kind}-{i}-{os.urandom(6).hex()}", email, tuple(s for s, _, _ in lines), body,
@@ -161,14 +164,15 @@ ADDRESS_JSON = orjson.dumps({"name": "Ana Pop", "street": "Str. Lunga 5", "city"
 class RawIntake:
     """The durable work of one create, with the values the service would compute prepared in advance."""
 
-    def __init__(self, seeded: Seeded, planned: list[Planned]) -> None:
+    def __init__(self, seeded: Seeded, planned: list[Planned], lines_for: Lines = lines_of) -> None:
         self.s = seeded
         self.planned = planned
         self.scope = f"api_key:{seeded.key_name}"
         # Money per line pattern, computed by the domain's own rules (prices include VAT on this channel).
+        # lines_for repeats with a period dividing len(SKUS), so these are all the patterns.
         self._money: dict[tuple[str, ...], list[tuple[Decimal, Decimal, Decimal, Decimal, Decimal]]] = {}
         for i in range(len(SKUS)):
-            lines = lines_of(i)
+            lines = lines_for(i)
             key = tuple(s for s, _, _ in lines)
             self._money[key] = [
                 (q, p, (ol := OrderLine(0, s, "", q, p, seeded.products[s][2], True)).net, ol.vat, ol.gross)
@@ -176,6 +180,10 @@ class RawIntake:
             ]
 
     async def order(self, conn: asyncpg.Connection, i: int) -> None:
+        await self.create(conn, i)
+
+    async def create(self, conn: asyncpg.Connection, i: int) -> tuple[int, str]:
+        """One create's transaction; returns the new order's (id, number)."""
         o = self.planned[i]
         money = self._money[o.skus]
         net = sum((m[2] for m in money), Decimal(0))
@@ -208,6 +216,7 @@ class RawIntake:
             payload = orjson.dumps({"order_id": order_id, "number": row["number"], "channel_id": self.s.channel_id,
                                     "external_ref": o.ref, "status": 0}).decode()
             await conn.execute(INSERT_OUTBOX, ["order.created"], [order_id], [payload], [now])
+        return int(order_id), str(row["number"])
 
 
 def _api_create(seeded: Seeded, planned: list[Planned]) -> Callable[[Connection, int], Awaitable[None]]:

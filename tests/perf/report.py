@@ -13,6 +13,7 @@ import asyncpg
 
 from tests.db import ROOT, server_url, with_database
 from tests.perf.common import Figure
+from tests.perf.confirm import PEERS
 
 DOC = ROOT / "docs" / "benchmarks.md"
 
@@ -145,17 +146,31 @@ local port, waits for `/readyz`, runs the load, stops the server and drops the d
 - **intake**: `POST /api/omni_sales/orders` with 5 lines, an API key (`X-API-Key`), a unique `Idempotency-Key`
   and `external_ref` per request, customers found by email, 32 concurrent keep-alive connections, a fixed
   number of requests after a warm-up. The baseline runs, on 32 asyncpg connections, the statements one create
-  executes in `adapters/db` (idempotency lookup, channel, products by SKU, customer by email, the `sales_order`
-  insert with the `nextval` CTE, the lines delete + insert, history, idempotency key and outbox inserts) in one
-  transaction per order, with the values the service would compute prepared in advance. Raw and API load
+  executes in `adapters/db` (idempotency lookup, products by SKU, customer by email, the repository's own
+  statement that inserts the order with its lines and first history row, the idempotency key insert and the
+  outbox insert; neither side reads the channel, which the service caches for 5 s) in one transaction per
+  order, with the values the service would compute prepared in advance. Raw and API load
   alternate in rounds (a third of the requests each time) so that both meet the same machine.
   Throughput ratio = API / raw; target >= 0.5.
+- **create + confirm**: the figure peers are compared on. One order is a completed pair: `POST
+  /api/omni_sales/orders` with 3 lines (API key, unique `Idempotency-Key` and `external_ref`), then `POST
+  /api/omni_sales/orders/{id}/confirm` with a staff operator's JWT; 8 concurrent keep-alive connections, each
+  running pairs back to back; a fixed number of orders after a warm-up. Stock is seeded at 1,000,000 per product,
+  so every confirm reserves (the run checks afterwards that every order is confirmed, with its reservations,
+  outbox event and stock reserved). Latency is that of the pair. The baseline runs, on 8 asyncpg connections,
+  the create transaction exactly as the intake baseline does, then the confirm transaction as
+  `run_action`/`_confirm` executes it through `adapters/db`, with the same SQL constants in the same order:
+  lock the order, read it (lines and reservations), lock the stock levels in product order, save them, update the
+  order, replace its reservations, insert the history row, insert the outbox event, commit. The API additionally
+  reads the order's history after the commit to answer; the baseline does not. Raw and API alternate in rounds as
+  for intake. Ratio = API / raw; there is no target in the issue, the product aims at >= 0.5.
 - **queue**: 1,000,000 orders written with `COPY` (ids increasing with `created_at` over two years, several
   channels, the status mix listed above), then `VACUUM ANALYZE`. The cursor of a deep page is found by
   following `next_cursor` through the API; then the first page and the deep page are requested
   (`?status=<code>&limit=50`, a staff JWT, one connection) alternately with the raw asyncpg run of the very
-  SQL `adapters/db/queries.list_sql` builds for that request; the API's answer is checked against the raw
-  rows first. Targets: API p95 <= 2 x raw p95, and deep-page p95 <= 1.5 x first-page p95.
+  SQL `adapters/db/queries.list_sql` builds for that request (PostgreSQL renders the page's JSON, for both);
+  the API's answer is checked against the raw rows first. Targets: API p95 <= 2 x raw p95, and deep-page
+  p95 <= 1.5 x first-page p95.
 - **memory**: `VmRSS` of the API process (from `/proc/<pid>/status`) one second after `/readyz` answered and
   right after the intake run. Target <= 250 MB.
 
@@ -164,13 +179,25 @@ because it shares the two cores with the server and PostgreSQL: measured on this
 0.1 ms of CPU per request against about 0.9 ms for httpx (`--client httpx` runs the intake with httpx for
 comparison). Server CPU is read from `/proc/<pid>/stat` around the measured phase; "machine busy" is the share
 of all CPUs in use during the phase, other processes included.
+
+### Peers
+
+The "vs <peer>" rows divide this run's create + confirm throughput by a peer's **published** figure for the
+same kind of work on this kind of machine, through the peer's own API (a 3-line order created and confirmed,
+8 at a time), as quoted in the project brief:
+
+""" + "\n".join(f"- {name}: about {value} orders/s" for name, value in PEERS) + """
+
+Those figures were **not measured in this run** or by this project; they come from other software, other
+setups and other days, so the multiples are indicative only, unlike the raw asyncpg ratios above, which
+compare like with like in one run.
 """
 
 REPRODUCE = """## How to reproduce
 
 ```
 make bench                                   # all benchmarks; rewrites this file
-.venv/bin/python -m tests.perf.run intake    # one benchmark (intake, queue or memory); prints only
+.venv/bin/python -m tests.perf.run confirm   # one benchmark (intake, confirm, queue or memory); prints only
 .venv/bin/python -m tests.perf.run --help    # counts, concurrency, rounds, client, --write
 .venv/bin/python -m tests.perf.run intake --profile /tmp/oms   # + py-spy of the server (pip install py-spy)
 .venv/bin/python -m tests.perf.breakdown     # intake CPU per order by layer: raw SQL, use case, ASGI, HTTP

@@ -1,7 +1,7 @@
 """`make bench`: run the benchmarks, print the table, write docs/benchmarks.md.
 
-    python -m tests.perf.run                 # intake (with memory) and queue; writes docs/benchmarks.md
-    python -m tests.perf.run intake          # one or more of: intake, queue, memory; prints only
+    python -m tests.perf.run                 # intake (with memory), confirm and queue; writes docs/benchmarks.md
+    python -m tests.perf.run confirm         # one or more of: intake, confirm, queue, memory; prints only
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ from pathlib import Path
 
 import uvloop
 
-from tests.perf import intake, memory, order_queue, report
+from tests.perf import confirm, intake, memory, order_queue, report
 from tests.perf.common import configure_servers
 
-BENCHMARKS = ("intake", "queue", "memory")
+BENCHMARKS = ("intake", "confirm", "queue", "memory")
 
 
 def parse(argv: list[str]) -> argparse.Namespace:
@@ -26,8 +26,13 @@ def parse(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--requests", type=int, default=3_000, help="intake: measured requests (default 3000)")
     p.add_argument("--warmup", type=int, default=300, help="intake: warm-up requests (default 300)")
     p.add_argument("--concurrency", type=int, default=32, help="intake: concurrent clients (default 32)")
-    p.add_argument("--rounds", type=int, default=3, help="intake: raw/API alternations (default 3)")
-    p.add_argument("--client", choices=("raw", "httpx"), default="raw", help="intake: HTTP load generator")
+    p.add_argument("--rounds", type=int, default=3, help="intake and confirm: raw/API alternations (default 3)")
+    p.add_argument("--client", choices=("raw", "httpx"), default="raw",
+                   help="intake and confirm: HTTP load generator")
+    p.add_argument("--confirm-orders", type=int, default=2_000,
+                   help="confirm: measured orders, each a create + confirm (default 2000)")
+    p.add_argument("--confirm-warmup", type=int, default=200, help="confirm: warm-up orders (default 200)")
+    p.add_argument("--confirm-concurrency", type=int, default=8, help="confirm: concurrent clients (default 8)")
     p.add_argument("--profile", type=Path, metavar="PREFIX",
                    help="py-spy the server while measured; collapsed stacks to PREFIX-intake.txt / PREFIX-queue.txt "
                         "(slows the server: the figures are then not written)")
@@ -56,6 +61,8 @@ async def main(argv: list[str]) -> int:
     intake_cfg = intake.IntakeConfig(requests=args.requests, warmup=args.warmup, concurrency=args.concurrency,
                                      client=args.client, rounds=args.rounds,
                                      profile=_suffixed(args.profile, "intake"))
+    confirm_cfg = confirm.ConfirmConfig(orders=args.confirm_orders, warmup=args.confirm_warmup,
+                                        concurrency=args.confirm_concurrency, client=args.client, rounds=args.rounds)
     queue_cfg = order_queue.QueueConfig(orders=args.orders, samples=args.samples, deep_pages=args.deep_pages,
                                         profile=_suffixed(args.profile, "queue"))
     started = time.perf_counter()
@@ -70,13 +77,22 @@ async def main(argv: list[str]) -> int:
             if outcome.profile:
                 rep.details["intake server profile (py-spy)"] = outcome.profile
             rep.settings.update({"intake requests": f"{intake_cfg.requests:,} (+{intake_cfg.warmup} warm-up)",
-                                 "concurrency": str(intake_cfg.concurrency), "rounds": str(intake_cfg.rounds),
+                                 "intake concurrency": str(intake_cfg.concurrency), "rounds": str(intake_cfg.rounds),
                                  "load generator": intake_cfg.client})
         if "memory" in chosen:
             mem = memory.from_intake(outcome)
             rep.figures += mem.figures()
             rep.details["memory"] = [f"VmRSS idle {mem.idle_kb / 1024:.1f} MB, after "
                                      f"{mem.orders:,} intake orders {mem.after_kb / 1024:.1f} MB"]
+    if "confirm" in chosen:
+        print(f"confirm: {confirm_cfg.warmup} + {confirm_cfg.orders} orders (create + confirm), "
+              f"{confirm_cfg.concurrency} clients ...", flush=True)
+        c = await confirm.run(confirm_cfg)
+        rep.figures += c.figures()
+        rep.details["create + confirm"] = confirm.details(c)
+        rep.settings.update({"create+confirm orders": f"{confirm_cfg.orders:,} (+{confirm_cfg.warmup} warm-up)",
+                             "create+confirm concurrency": str(confirm_cfg.concurrency),
+                             "rounds": str(confirm_cfg.rounds), "load generator": confirm_cfg.client})
     if "queue" in chosen:
         print(f"queue: seeding {queue_cfg.orders:,} orders ...", flush=True)
         q = await order_queue.run(queue_cfg)
