@@ -15,7 +15,20 @@ from adapters.settings import Settings, get_settings
 from api import errors, spa
 from api.deps import Container
 from api.middleware import EdgeMiddleware, configure_logging
-from api.routers import api_keys, auth, channels, customers, ops, orders, price_lists, products, users, warehouse
+from api.routers import (
+    api_keys,
+    auth,
+    channels,
+    customers,
+    ops,
+    orders,
+    price_lists,
+    products,
+    sync_log,
+    users,
+    warehouse,
+    webhooks,
+)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -52,7 +65,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     )
     errors.install(app)
-    for module in (ops, auth, orders, users, api_keys, channels, customers, products, warehouse, price_lists):
+    for module in (ops, auth, orders, users, api_keys, channels, customers, products, warehouse, price_lists,
+                   webhooks, sync_log):
         app.include_router(module.router)
     spa.mount(app)
     app.add_middleware(EdgeMiddleware, max_body=settings.max_body_bytes, access_log=settings.access_log)

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 from typing import Any
 
+import asyncpg
 from arq import Retry
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
+from adapters.db.inbox import SqlInbox, finish_event
 from adapters.db.notifications import CustomerNotification, Recorded, record_customer_notification
+from adapters.queue.inbox_relay import InboxRelayReport, relay_inbox
 from adapters.queue.relay import RelayReport, relay_pending
+from adapters.shops.intake import process_inbox_event
 from workers.routes import ROUTES
 
 log = logging.getLogger("oms.worker")
@@ -21,6 +26,9 @@ def is_transient(exc: BaseException) -> bool:
     """A lost or refused connection is worth a retry; a constraint violation or a bug is not."""
     if isinstance(exc, DBAPIError):
         return exc.connection_invalidated or isinstance(exc, OperationalError | InterfaceError)
+    if isinstance(exc, asyncpg.PostgresConnectionError | asyncpg.InterfaceError
+                  | asyncpg.exceptions.SerializationError | asyncpg.exceptions.DeadlockDetectedError):
+        return True
     return isinstance(exc, OSError | TimeoutError)
 
 
@@ -51,3 +59,21 @@ async def notify_customer(ctx: dict[str, Any], *, outbox_id: int, event_type: st
     if outcome is Recorded.NO_ORDER:
         log.warning("notification for outbox event %s dropped: order %s no longer exists", outbox_id, aggregate_id)
     return str(outcome)
+
+
+async def relay_inbox_tick(ctx: dict[str, Any]) -> InboxRelayReport | None:
+    """Cron tick: hand stored webhooks (inbox rows) to the normalisation job."""
+    report = await relay_inbox(SqlInbox(ctx["pool"]), ctx["queue"])
+    return report if report.claimed else None
+
+
+async def import_inbox_event(ctx: dict[str, Any], *, inbox_event_id: int) -> str:
+    """One stored shop webhook -> an order, a status change, or a sync log entry (adapters/shops/intake.py)."""
+    try:
+        return await process_inbox_event(ctx["pool"], inbox_event_id, clock=lambda: datetime.now(UTC))
+    except Exception as exc:
+        if is_transient(exc):
+            raise retry_later(ctx, exc) from exc
+        # A bug or a payload we cannot handle: visible on the row, not re-enqueued by the relay forever.
+        await finish_event(ctx["pool"], inbox_event_id, "failed", f"{type(exc).__name__}: {exc}")
+        raise

@@ -21,17 +21,19 @@ from arq.worker import Function, Worker, create_worker, func
 
 from adapters.db.engine import make_engine
 from adapters.db.outbox import SqlOutbox
+from adapters.db.pg import create_pool
 from adapters.queue.connection import redis_settings
 from adapters.queue.jobs import ArqJobQueue
 from adapters.settings import Settings, get_settings
-from workers.jobs import notify_customer, relay_outbox
+from workers.jobs import import_inbox_event, notify_customer, relay_inbox_tick, relay_outbox
 
 
 class QuietRelayTicks(logging.Filter):
     """The relay ticks every second; arq would log two lines per tick. Keep its failures, drop the routine."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return record.levelno > logging.INFO or "relay_outbox" not in record.getMessage()
+        message = record.getMessage()
+        return record.levelno > logging.INFO or ("relay_outbox" not in message and "relay_inbox" not in message)
 
 
 logging.getLogger("arq.worker").addFilter(QuietRelayTicks())
@@ -45,13 +47,17 @@ MAX_TRIES = 5  # a consumer gets 5 tries, backing off 2, 4, 8, 16 s between them
 KEEP_RESULT_S = 3600
 DB_POOL_SIZE = 5
 
-FUNCTIONS: list[Function] = [func(notify_customer, timeout=NOTIFY_TIMEOUT_S, max_tries=MAX_TRIES)]
+IMPORT_TIMEOUT_S = 30
+FUNCTIONS: list[Function] = [func(notify_customer, timeout=NOTIFY_TIMEOUT_S, max_tries=MAX_TRIES),
+                             func(import_inbox_event, timeout=IMPORT_TIMEOUT_S, max_tries=MAX_TRIES)]
 
 
 def relay_schedule(queue_name: str) -> list[CronJob]:
     # Cron job ids are global in a Redis database; naming the tick after the queue keeps two deployments (or
     # test runs) on one Redis from swallowing each other's ticks.
     return [cron(relay_outbox, name=f"{queue_name}:relay_outbox", second=set(range(60)), run_at_startup=True,
+                 unique=True, timeout=RELAY_TIMEOUT_S, max_tries=1),
+            cron(relay_inbox_tick, name=f"{queue_name}:relay_inbox", second=set(range(60)), run_at_startup=True,
                  unique=True, timeout=RELAY_TIMEOUT_S, max_tries=1)]
 
 
@@ -61,11 +67,15 @@ async def startup(ctx: dict[str, Any]) -> None:
         raise RuntimeError("OMS_DATABASE_URL is not set (make run sets it for you)")
     engine = make_engine(settings.database_url, pool_size=DB_POOL_SIZE)
     ctx["engine"] = engine
+    ctx["pool"] = await create_pool(settings.database_url, size=DB_POOL_SIZE)  # intake runs on the order core
     ctx["outbox"] = SqlOutbox(engine)
     ctx["queue"] = ArqJobQueue(ctx["redis"], ctx["queue_name"])
 
 
 async def shutdown(ctx: dict[str, Any]) -> None:
+    pool = ctx.pop("pool", None)
+    if pool is not None:
+        await pool.close()
     engine = ctx.pop("engine", None)
     if engine is not None:
         await engine.dispose()

@@ -291,3 +291,59 @@ api_key = Table(
     Column("last_used_at", DateTime(timezone=True)),
     _created(),
 )
+
+# Shop webhooks land here first (one short transaction, answered 200 at once); the inbox relay in the worker
+# hands pending rows to the normalisation job. dedupe_key is per shop: WooCommerce webhook id + delivery id +
+# body hash (it reuses delivery ids), Shopify X-Shopify-Webhook-Id.
+inbox_event = Table(
+    "inbox_event", metadata,
+    Column("id", BigInteger, primary_key=True),
+    Column("channel_id", ForeignKey("channel.id"), nullable=False),
+    Column("source", String(16), nullable=False),
+    Column("topic", String(64), nullable=False),
+    Column("webhook_id", String(100)),
+    Column("delivery_id", String(100)),
+    Column("body_sha256", String(64), nullable=False),
+    Column("dedupe_key", String(300), nullable=False),
+    Column("external_ref", String(100)),
+    Column("shop_modified_at", DateTime(timezone=True)),
+    Column("payload", JSONB, nullable=False),
+    Column("received_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("status", String(16), nullable=False, server_default="pending"),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("last_error", Text),
+    Column("claimed_at", DateTime(timezone=True)),
+    Column("enqueued_at", DateTime(timezone=True)),
+    Column("processed_at", DateTime(timezone=True)),
+    UniqueConstraint("channel_id", "dedupe_key"),
+    CheckConstraint("status IN ('pending', 'processed', 'failed', 'ignored')", name="status_known"),
+    Index("ix_inbox_event_pending", "id", postgresql_where=text("status = 'pending'")),
+    Index("ix_inbox_event_channel_id_external_ref", "channel_id", "external_ref"),
+)
+
+# The guide's diary_sync: one entry per (channel, direction, external_ref, error_type); a repeated failure
+# updates it (attempts, last_seen_at, message, payload) instead of adding rows.
+sync_log = Table(
+    "sync_log", metadata,
+    Column("id", BigInteger, primary_key=True),
+    Column("channel_id", ForeignKey("channel.id"), nullable=False),
+    Column("direction", String(8), nullable=False, server_default="import"),
+    Column("external_ref", String(100), nullable=False),
+    Column("error_type", String(32), nullable=False),
+    Column("message", Text, nullable=False),
+    Column("payload", JSONB),
+    Column("first_seen_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("last_seen_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("attempts", Integer, nullable=False, server_default="1"),
+    Column("status", String(16), nullable=False, server_default="open"),
+    Column("inbox_event_id", ForeignKey("inbox_event.id", ondelete="SET NULL")),
+    Column("order_id", BigInteger),
+    Column("resolved_at", DateTime(timezone=True)),
+    Column("resolved_by", String(200)),
+    UniqueConstraint("channel_id", "direction", "external_ref", "error_type"),
+    CheckConstraint("direction IN ('import', 'export')", name="direction_known"),
+    CheckConstraint("status IN ('open', 'resolved', 'ignored')", name="status_known"),
+    CheckConstraint("error_type IN ('missing_sku', 'customer_not_created', 'payment_not_recognised', "
+                    "'stock_insufficient', 'remote_error', 'other')", name="error_type_known"),
+    Index("ix_sync_log_status_id", "status", text("id DESC")),
+)

@@ -9,7 +9,9 @@ from fastapi import FastAPI
 
 from tests.factories import World
 
-PUBLIC = {("GET", "/healthz"), ("GET", "/readyz"), ("GET", "/metrics"), ("POST", "/api/auth/login")}
+PUBLIC = {("GET", "/healthz"), ("GET", "/readyz"), ("GET", "/metrics"), ("POST", "/api/auth/login"),
+          # Shop webhooks carry no caller: the HMAC signature over the body is their proof (tests/api/test_webhooks.py).
+          ("POST", "/api/webhooks/woocommerce/{channel_id}"), ("POST", "/api/webhooks/shopify/{channel_id}")}
 
 
 def _routes(app: FastAPI) -> list[tuple[str, str]]:

@@ -1,0 +1,1 @@
+"""Shop adapters: webhook signatures, shop order JSON -> the domain's intake command."""
