@@ -489,6 +489,126 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/omni_sales/sync_log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Sync log entries
+         * @description Newest first, keyset-paginated (pass next_cursor back as cursor).
+         */
+        get: operations["list_sync_log_api_omni_sales_sync_log_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/omni_sales/sync_log/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Retry every open import entry of one error type
+         * @description Up to 100 open import entries of this error type (optionally one channel), oldest first, each run now;
+         *     the answer lists what became of each.
+         */
+        post: operations["bulk_retry_api_omni_sales_sync_log_retry_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/omni_sales/sync_log/{entry_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One sync log entry with its payload */
+        get: operations["get_sync_entry_api_omni_sales_sync_log__entry_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/omni_sales/sync_log/{entry_id}/ignore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ignore the entry
+         * @description Not worth fixing; a repeated failure still counts attempts but keeps it ignored.
+         */
+        post: operations["ignore_api_omni_sales_sync_log__entry_id__ignore_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/omni_sales/sync_log/{entry_id}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark resolved
+         * @description Fixed outside the OMS; the same failure seen again opens the entry again.
+         */
+        post: operations["resolve_api_omni_sales_sync_log__entry_id__resolve_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/omni_sales/sync_log/{entry_id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Retry the import
+         * @description Runs the import again from the stored payload, now. Success resolves the entry (the order exists); the
+         *     same failure counts another attempt with the new message; a different failure resolves this entry and
+         *     opens (or counts) the entry of the new cause, named in sync_entry_id.
+         */
+        post: operations["retry_api_omni_sales_sync_log__entry_id__retry_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/products": {
         parameters: {
             query?: never;
@@ -746,6 +866,51 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/webhooks/shopify/{channel_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Shopify order webhook
+         * @description X-Shopify-Hmac-Sha256: base64 HMAC-SHA256 of the raw body with the channel's webhook secret. Topics
+         *     orders/create, orders/updated, orders/cancelled and orders/paid are imported; others are kept as ignored.
+         *     A delivery is stored once per X-Shopify-Webhook-Id.
+         */
+        post: operations["shopify_api_webhooks_shopify__channel_id__post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhooks/woocommerce/{channel_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * WooCommerce order webhook
+         * @description X-WC-Webhook-Signature: base64 HMAC-SHA256 of the raw body with the channel's webhook secret. The
+         *     unsigned ping WooCommerce sends when a webhook is saved (form body webhook_id=N) answers 200. Topics
+         *     order.created and order.updated are imported; others are kept as ignored. The same delivery (webhook id,
+         *     delivery id and body) is stored once.
+         */
+        post: operations["woocommerce_api_webhooks_woocommerce__channel_id__post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -924,6 +1089,25 @@ export interface components {
             customer_ids: number[];
             /** Price List Id */
             price_list_id: number;
+        };
+        /** BulkRetryIn */
+        BulkRetryIn: {
+            /** Channel Id */
+            channel_id?: number | null;
+            /**
+             * Error Type
+             * @enum {string}
+             */
+            error_type: "missing_sku" | "customer_not_created" | "payment_not_recognised" | "stock_insufficient" | "remote_error" | "other";
+        };
+        /** BulkRetryOut */
+        BulkRetryOut: {
+            /** Items */
+            items: components["schemas"]["RetryOut"][];
+            /** Retried */
+            retried: number;
+            /** Succeeded */
+            succeeded: number;
         };
         /** ChannelIn */
         ChannelIn: {
@@ -1741,6 +1925,27 @@ export interface components {
             /** Warehouse Id */
             warehouse_id: number;
         };
+        /** RetryOut */
+        RetryOut: {
+            /** Detail */
+            detail: string | null;
+            entry: components["schemas"]["SyncEntryOut"];
+            /** Error Type */
+            error_type: ("missing_sku" | "customer_not_created" | "payment_not_recognised" | "stock_insufficient" | "remote_error" | "other") | null;
+            /** Order Id */
+            order_id: number | null;
+            /**
+             * Result
+             * @description created/updated/unchanged: the order is in; failed: see error_type and detail
+             * @enum {string}
+             */
+            result: "created" | "updated" | "unchanged" | "stale" | "ignored" | "failed";
+            /**
+             * Sync Entry Id
+             * @description the entry that now holds the failure, when it failed
+             */
+            sync_entry_id: number | null;
+        };
         /** StatusCount */
         StatusCount: {
             /** Count */
@@ -1783,6 +1988,120 @@ export interface components {
         StockPage: {
             /** Items */
             items: components["schemas"]["StockOut"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /** SyncEntryDetail */
+        SyncEntryDetail: {
+            /** Attempts */
+            attempts: number;
+            /** Channel Id */
+            channel_id: number;
+            /** Channel Name */
+            channel_name: string;
+            /**
+             * Direction
+             * @enum {string}
+             */
+            direction: "import" | "export";
+            /**
+             * Error Type
+             * @enum {string}
+             */
+            error_type: "missing_sku" | "customer_not_created" | "payment_not_recognised" | "stock_insufficient" | "remote_error" | "other";
+            /** External Ref */
+            external_ref: string;
+            /**
+             * First Seen At
+             * Format: date-time
+             */
+            first_seen_at: string;
+            /** Id */
+            id: number;
+            /** Inbox Event Id */
+            inbox_event_id: number | null;
+            /**
+             * Last Seen At
+             * Format: date-time
+             */
+            last_seen_at: string;
+            /** Message */
+            message: string;
+            /**
+             * Order Id
+             * @description the order, once the import succeeded
+             */
+            order_id: number | null;
+            /**
+             * Payload
+             * @description the shop's order JSON as it was received
+             */
+            payload: unknown;
+            /** Resolved At */
+            resolved_at: string | null;
+            /** Resolved By */
+            resolved_by: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "open" | "resolved" | "ignored";
+        };
+        /** SyncEntryOut */
+        SyncEntryOut: {
+            /** Attempts */
+            attempts: number;
+            /** Channel Id */
+            channel_id: number;
+            /** Channel Name */
+            channel_name: string;
+            /**
+             * Direction
+             * @enum {string}
+             */
+            direction: "import" | "export";
+            /**
+             * Error Type
+             * @enum {string}
+             */
+            error_type: "missing_sku" | "customer_not_created" | "payment_not_recognised" | "stock_insufficient" | "remote_error" | "other";
+            /** External Ref */
+            external_ref: string;
+            /**
+             * First Seen At
+             * Format: date-time
+             */
+            first_seen_at: string;
+            /** Id */
+            id: number;
+            /** Inbox Event Id */
+            inbox_event_id: number | null;
+            /**
+             * Last Seen At
+             * Format: date-time
+             */
+            last_seen_at: string;
+            /** Message */
+            message: string;
+            /**
+             * Order Id
+             * @description the order, once the import succeeded
+             */
+            order_id: number | null;
+            /** Resolved At */
+            resolved_at: string | null;
+            /** Resolved By */
+            resolved_by: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "open" | "resolved" | "ignored";
+        };
+        /** SyncPage */
+        SyncPage: {
+            /** Items */
+            items: components["schemas"]["SyncEntryOut"][];
             /** Next Cursor */
             next_cursor: string | null;
         };
@@ -1895,6 +2214,17 @@ export interface components {
             items: components["schemas"]["WarehouseOut"][];
             /** Next Cursor */
             next_cursor: string | null;
+        };
+        /** WebhookAck */
+        WebhookAck: {
+            /** Inbox Event Id */
+            inbox_event_id?: number | null;
+            /**
+             * Status
+             * @description stored: queued for import; duplicate: this delivery was stored before; ignored: a topic we do not import (kept in the inbox); pong: WooCommerce's ping
+             * @enum {string}
+             */
+            status: "stored" | "duplicate" | "ignored" | "pong";
         };
         /** UserOut */
         api__routers__auth__UserOut: {
@@ -4294,6 +4624,389 @@ export interface operations {
             };
         };
     };
+    list_sync_log_api_omni_sales_sync_log_get: {
+        parameters: {
+            query?: {
+                channel_id?: number | null;
+                status?: ("open" | "resolved" | "ignored") | null;
+                error_type?: ("missing_sku" | "customer_not_created" | "payment_not_recognised" | "stock_insufficient" | "remote_error" | "other") | null;
+                direction?: ("import" | "export") | null;
+                /** @description next_cursor of the previous page */
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SyncPage"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    bulk_retry_api_omni_sales_sync_log_retry_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkRetryIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BulkRetryOut"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_sync_entry_api_omni_sales_sync_log__entry_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                entry_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SyncEntryDetail"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ignore_api_omni_sales_sync_log__entry_id__ignore_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                entry_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SyncEntryOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    resolve_api_omni_sales_sync_log__entry_id__resolve_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                entry_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SyncEntryOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    retry_api_omni_sales_sync_log__entry_id__retry_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                entry_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RetryOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_products_api_products_get: {
         parameters: {
             query?: {
@@ -5647,6 +6360,148 @@ export interface operations {
             };
             /** @description Conflict */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    shopify_api_webhooks_shopify__channel_id__post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                channel_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookAck"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    woocommerce_api_webhooks_woocommerce__channel_id__post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                channel_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": Record<string, never>;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookAck"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
