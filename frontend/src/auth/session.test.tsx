@@ -1,4 +1,5 @@
 import { screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { session } from '@/auth/session';
 import { json, mockApi, renderApp } from '@/test/utils';
@@ -25,5 +26,24 @@ describe('the session', () => {
     session.logout();
     await waitFor(() => expect(router.state.location.pathname).toBe('/login'));
     expect(router.state.location.search).toEqual({});
+  });
+
+  it('signs in again after logging out, instead of staying on the login page', async () => {
+    mockApi({
+      'POST /api/auth/login': () =>
+        json({ access_token: 'new-token', token_type: 'bearer', expires_in: 3600, user: { id: 2, email: 'm@test.local', name: 'Mihai', roles: ['sales_manager'] } }),
+      'GET /api/omni_sales/orders': () => json({ items: [], next_cursor: null }),
+      'GET /api/omni_sales/orders/counts': () => json({ counts: [], total: 0 }),
+      'GET /api/omni_sales/channels': () => json({ items: [], next_cursor: null }),
+      'GET /api/products': () => json({ items: [], next_cursor: null }),
+    });
+    const { router } = renderApp('/admin/products');
+    await userEvent.click(await screen.findByRole('button', { name: 'Log out' }));
+    await waitFor(() => expect(router.state.location.pathname).toBe('/login'));
+    await userEvent.type(screen.getByLabelText(/^Email/), 'm@test.local');
+    await userEvent.type(screen.getByLabelText(/^Password/), 'secret-password');
+    await userEvent.click(screen.getByRole('button', { name: 'Sign in' }));
+    await waitFor(() => expect(router.state.location.pathname).toBe('/omni_sales/order_list'));
+    expect(await screen.findByTestId('current-user')).toHaveTextContent('Mihai');
   });
 });

@@ -93,3 +93,6 @@ export function hasRole(user: SessionUser | null, ...roles: string[]): boolean {
   if (!user) return false;
   return user.roles.includes('admin') || roles.some((r) => user.roles.includes(r));
 }
+
+/** The staff roles (domain.actors.Role), in the order forms offer them. */
+export const STAFF_ROLES = ['operator', 'sales_manager', 'warehouse', 'finance', 'admin'] as const;

@@ -1,5 +1,5 @@
 import { Button, Group, TextInput, Title } from '@mantine/core';
-import { useEffect, useState, type ReactNode } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 
 export function PageHeader({ title, children }: { title: string; children?: ReactNode }) {
@@ -21,17 +21,39 @@ export function NewButton({ label, onClick }: { label: string; onClick: () => vo
   );
 }
 
-/** A search box that settles for a moment before it becomes a (URL) filter. */
-export function SearchBox({ value, onChange, placeholder }: { value?: string; onChange: (v: string | undefined) => void; placeholder?: string }) {
+/**
+ * A search box that settles for a moment before it becomes a (URL) filter; `delay={0}` for lists filtered
+ * in the browser, where there is no request to spare.
+ */
+export function SearchBox({
+  value,
+  onChange,
+  placeholder,
+  delay = 350,
+}: {
+  value?: string;
+  onChange: (v: string | undefined) => void;
+  placeholder?: string;
+  delay?: number;
+}) {
   const { t } = useTranslation();
   const [text, setText] = useState(value ?? '');
-  useEffect(() => setText(value ?? ''), [value]);
+  // The value this box sent last: when the URL echoes it back, what was typed since is kept.
+  const sent = useRef(value);
+  useEffect(() => {
+    if (value === sent.current) return;
+    sent.current = value;
+    setText(value ?? '');
+  }, [value]);
   useEffect(() => {
     const v = text.trim() || undefined;
     if (v === (value ?? undefined)) return;
-    const timer = window.setTimeout(() => onChange(v), 350);
+    const timer = window.setTimeout(() => {
+      sent.current = v;
+      onChange(v);
+    }, delay);
     return () => window.clearTimeout(timer);
-  }, [text, value, onChange]);
+  }, [text, value, onChange, delay]);
   return (
     <TextInput
       aria-label={t('app.search')}

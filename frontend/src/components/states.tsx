@@ -48,10 +48,10 @@ export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () =>
 }
 
 /** A failed save, inside its dialog: the problem's detail and the fields it names. */
-export function FormError({ error }: { error: unknown }) {
+export function FormError({ error, shownFields }: { error: unknown; shownFields?: ReadonlySet<string> }) {
   return (
     <Alert color="red" p="xs" role="alert">
-      <Text size="sm">{errorMessage(error)}</Text>
+      <Text size="sm">{errorMessage(error, shownFields)}</Text>
     </Alert>
   );
 }

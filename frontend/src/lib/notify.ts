@@ -2,10 +2,16 @@ import { notifications } from '@mantine/notifications';
 import { ApiError } from '@/api/client';
 import i18n from '@/i18n';
 
-/** The text an operator should read for a failure: the problem's detail when the API sent one. */
-export function errorMessage(err: unknown): string {
+/**
+ * The text an operator should read for a failure: the problem's detail when the API sent one, with the
+ * fields it names (except those a form already shows next to their input).
+ */
+export function errorMessage(err: unknown, shownFields?: ReadonlySet<string>): string {
   if (err instanceof ApiError) {
-    const fields = err.problem.errors?.map((e) => `${e.field}: ${e.message}`).join('; ');
+    const fields = err.problem.errors
+      ?.filter((e) => !shownFields?.has(e.field))
+      .map((e) => `${e.field}: ${e.message}`)
+      .join('; ');
     const detail = err.problem.detail || err.problem.title || `HTTP ${err.status}`;
     return fields ? `${detail} (${fields})` : detail;
   }

@@ -16,7 +16,7 @@ export function testQueryClient(): QueryClient {
 export function renderWithProviders(ui: ReactNode, client = testQueryClient()) {
   return render(
     <QueryClientProvider client={client}>
-      <MantineProvider theme={theme}>
+      <MantineProvider theme={theme} env="test">
         <Notifications />
         {ui}
       </MantineProvider>

@@ -1,5 +1,6 @@
-import { keepPreviousData, useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, unwrap, type BodyOf, type ResponseOf } from '@/api/client';
+import { keysetPaging } from './keyset';
 
 export type Customer = ResponseOf<'/api/customers/{customer_id}', 'get'>;
 export type CustomerInput = BodyOf<'/api/customers', 'post'>;
@@ -8,6 +9,7 @@ export type CustomerPatch = BodyOf<'/api/customers/{customer_id}', 'patch'>;
 export interface CustomerFilters {
   q?: string;
   type?: 'b2b' | 'b2c';
+  price_list_id?: number;
 }
 
 export const customerKeys = {
@@ -20,16 +22,16 @@ export const customerKeys = {
 export function useCustomers(filters: CustomerFilters) {
   return useInfiniteQuery({
     queryKey: customerKeys.list(filters),
-    initialPageParam: undefined as string | undefined,
     queryFn: ({ pageParam, signal }) =>
       unwrap(
         api.GET('/api/customers', {
-          params: { query: { q: filters.q || undefined, type: filters.type, cursor: pageParam, limit: 50 } },
+          params: {
+            query: { q: filters.q || undefined, type: filters.type, price_list_id: filters.price_list_id, cursor: pageParam, limit: 50 },
+          },
           signal,
         }),
       ),
-    getNextPageParam: (last) => last.next_cursor ?? undefined,
-    placeholderData: keepPreviousData,
+    ...keysetPaging,
   });
 }
 

@@ -1,5 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, unwrap, type BodyOf, type ResponseOf } from '@/api/client';
+import { customerKeys } from './customers';
 
 export type PriceListSummary = ResponseOf<'/api/sales/price_lists', 'get'>['items'][number];
 export type PriceList = ResponseOf<'/api/sales/price_lists/{price_list_id}', 'get'>;
@@ -56,5 +57,38 @@ export function useReplacePrices(id: number) {
     mutationFn: (body: PriceItemsInput) =>
       unwrap(api.PUT('/api/sales/price_lists/{price_list_id}/items', { params: { path: { price_list_id: id } }, body })),
     onSuccess: (pl) => after(qc, pl),
+  });
+}
+
+/** Who buys at a list is stored on the customer: both the list's counts and the customer lists change. */
+function afterAssignment(qc: ReturnType<typeof useQueryClient>) {
+  void qc.invalidateQueries({ queryKey: priceListKeys.all });
+  void qc.invalidateQueries({ queryKey: customerKeys.all });
+}
+
+/** These customers buy at this list from now on (a customer on another list moves here). */
+export function useAssignCustomers(id: number) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (customerIds: number[]) =>
+      unwrap(
+        api.POST('/api/sales/price_lists/{price_list_id}/customers', {
+          params: { path: { price_list_id: id } },
+          body: { customer_ids: customerIds },
+        }),
+      ),
+    onSuccess: () => afterAssignment(qc),
+  });
+}
+
+/** The customer goes back to the channel's prices. */
+export function useUnassignCustomer() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (customerId: number) =>
+      unwrap(
+        api.PATCH('/api/customers/{customer_id}', { params: { path: { customer_id: customerId } }, body: { price_list_id: null } }),
+      ),
+    onSuccess: () => afterAssignment(qc),
   });
 }

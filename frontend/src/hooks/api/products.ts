@@ -1,5 +1,6 @@
-import { keepPreviousData, useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, unwrap, type BodyOf, type ResponseOf } from '@/api/client';
+import { keysetPaging } from './keyset';
 
 export type Product = ResponseOf<'/api/products/{product_id}', 'get'>;
 export type ProductInput = BodyOf<'/api/products', 'post'>;
@@ -20,7 +21,6 @@ export const productKeys = {
 export function useProducts(filters: ProductFilters) {
   return useInfiniteQuery({
     queryKey: productKeys.list(filters),
-    initialPageParam: undefined as string | undefined,
     queryFn: ({ pageParam, signal }) =>
       unwrap(
         api.GET('/api/products', {
@@ -28,8 +28,7 @@ export function useProducts(filters: ProductFilters) {
           signal,
         }),
       ),
-    getNextPageParam: (last) => last.next_cursor ?? undefined,
-    placeholderData: keepPreviousData,
+    ...keysetPaging,
   });
 }
 

@@ -1,5 +1,6 @@
-import { keepPreviousData, useInfiniteQuery, useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useInfiniteQuery, useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import { api, unwrap, type Schemas } from '@/api/client';
+import { keysetPaging } from './keyset';
 
 export type StockLevel = Schemas['StockOut'];
 export type ReceiptInput = Schemas['ReceiptIn'];
@@ -22,7 +23,6 @@ export const stockKeys = {
 export function useStockList(filters: StockFilters) {
   return useInfiniteQuery({
     queryKey: stockKeys.list(filters),
-    initialPageParam: undefined as string | undefined,
     queryFn: ({ pageParam, signal }) =>
       unwrap(
         api.GET('/api/warehouse/stock', {
@@ -30,8 +30,7 @@ export function useStockList(filters: StockFilters) {
           signal,
         }),
       ),
-    getNextPageParam: (last) => last.next_cursor ?? undefined,
-    placeholderData: keepPreviousData,
+    ...keysetPaging,
   });
 }
 

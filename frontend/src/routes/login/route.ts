@@ -4,10 +4,11 @@ import { rootRoute } from '@/routes/root';
 import { LoginPage } from './LoginPage';
 
 export const loginSearch = z.object({
-  // The page to go back to after signing in; only our own pages are accepted (no open redirect).
+  // The page to go back to after signing in; only our own pages are accepted (no open redirect), and never
+  // the login page itself (logging out lands here with it, and signing in again must leave).
   redirect: z
     .string()
-    .regex(/^\/admin\/(?!\/)/)
+    .regex(/^\/admin\/(?!\/|login(?:[/?#]|$))/)
     .optional()
     .catch(undefined),
 });

@@ -1,9 +1,9 @@
-import { Alert, Badge, Button, Checkbox, Code, CopyButton, Group, Modal, Select, Stack, Table, Text, TextInput } from '@mantine/core';
+import { Alert, Badge, Button, Checkbox, Code, CopyButton, Group, Modal, Select, Stack, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { NewButton, PageHeader } from '@/components/PageHeader';
-import { EmptyState, ErrorState, FormError, LoadingState } from '@/components/states';
+import { DialogForm, ListPage } from '@/components/list-page';
+import { NewButton } from '@/components/PageHeader';
 import { useApiKeys, useCreateApiKey, useRevokeApiKey, type NewApiKey } from '@/hooks/api/apiKeys';
 import { useChannelNames, useChannels } from '@/hooks/api/channels';
 import { useFormat } from '@/i18n/format';
@@ -21,61 +21,39 @@ export function ApiKeysPage() {
   const [creating, setCreating] = useState(false);
 
   return (
-    <Stack gap="sm">
-      <PageHeader title={t('apiKeys.title')}>
-        <NewButton label={t('apiKeys.new')} onClick={() => setCreating(true)} />
-      </PageHeader>
-      {keys.isError ? (
-        <ErrorState error={keys.error} onRetry={() => void keys.refetch()} />
-      ) : keys.isPending ? (
-        <LoadingState />
-      ) : keys.data.items.length === 0 ? (
-        <EmptyState title={t('apiKeys.empty')} />
-      ) : (
-        <Table data-dense highlightOnHover>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>{t('apiKeys.name')}</Table.Th>
-              <Table.Th>{t('apiKeys.prefix')}</Table.Th>
-              <Table.Th>{t('apiKeys.channel')}</Table.Th>
-              <Table.Th>{t('apiKeys.scopes')}</Table.Th>
-              <Table.Th>{t('apiKeys.created')}</Table.Th>
-              <Table.Th />
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {keys.data.items.map((k) => (
-              <Table.Tr key={k.id}>
-                <Table.Td fw={500}>{k.name}</Table.Td>
-                <Table.Td ff="monospace">{k.prefix}…</Table.Td>
-                <Table.Td>{channelName(k.channel_id)}</Table.Td>
-                <Table.Td>{k.scopes.join(', ')}</Table.Td>
-                <Table.Td>
-                  {fmt.dateTime(k.created_at)} · {k.created_by}
-                </Table.Td>
-                <Table.Td>
-                  {k.active ? (
-                    <Button
-                      variant="subtle"
-                      color="red"
-                      loading={revoke.isPending && revoke.variables === k.id}
-                      onClick={() =>
-                        revoke.mutate(k.id, { onSuccess: () => notifySuccess(t('apiKeys.revoked')), onError: (e) => notifyError(e) })
-                      }
-                    >
-                      {t('apiKeys.revoke')}
-                    </Button>
-                  ) : (
-                    <Badge color="gray">{t('app.inactive')}</Badge>
-                  )}
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      )}
+    <ListPage
+      title={t('apiKeys.title')}
+      toolbar={<NewButton label={t('apiKeys.new')} onClick={() => setCreating(true)} />}
+      query={keys}
+      items={keys.data?.items ?? []}
+      rowKey={(k) => k.id}
+      empty={t('apiKeys.empty')}
+      columns={[
+        { key: 'name', header: t('apiKeys.name'), td: { fw: 500 }, render: (k) => k.name },
+        { key: 'prefix', header: t('apiKeys.prefix'), td: { ff: 'monospace' }, render: (k) => `${k.prefix}…` },
+        { key: 'channel', header: t('apiKeys.channel'), render: (k) => channelName(k.channel_id) },
+        { key: 'scopes', header: t('apiKeys.scopes'), render: (k) => k.scopes.join(', ') },
+        { key: 'created', header: t('apiKeys.created'), render: (k) => `${fmt.dateTime(k.created_at)} · ${k.created_by}` },
+        {
+          key: 'revoke',
+          render: (k) =>
+            k.active ? (
+              <Button
+                variant="subtle"
+                color="red"
+                loading={revoke.isPending && revoke.variables === k.id}
+                onClick={() => revoke.mutate(k.id, { onSuccess: () => notifySuccess(t('apiKeys.revoked')), onError: (e) => notifyError(e) })}
+              >
+                {t('apiKeys.revoke')}
+              </Button>
+            ) : (
+              <Badge color="gray">{t('app.inactive')}</Badge>
+            ),
+        },
+      ]}
+    >
       {creating && <NewKeyDialog onClose={() => setCreating(false)} />}
-    </Stack>
+    </ListPage>
   );
 }
 
@@ -85,7 +63,20 @@ function NewKeyDialog({ onClose }: { onClose: () => void }) {
   const create = useCreateApiKey();
   // Kept in component state only: closing the dialog forgets the key for good.
   const [created, setCreated] = useState<NewApiKey | null>(null);
-  const form = useForm({ initialValues: { name: '', channel_id: '', scopes: [...SCOPES] as string[] } });
+  const form = useForm({
+    initialValues: { name: '', channel_id: '', scopes: [...SCOPES] as string[] },
+    validate: {
+      name: (v) => (v.trim() ? null : t('app.required')),
+      channel_id: (v) => (v ? null : t('app.required')),
+      scopes: (v) => (v.length ? null : t('app.required')),
+    },
+  });
+  const submit = form.onSubmit((v) =>
+    create.mutate(
+      { name: v.name.trim(), channel_id: Number(v.channel_id), scopes: v.scopes as (typeof SCOPES)[number][] },
+      { onSuccess: setCreated },
+    ),
+  );
 
   return (
     <Modal opened onClose={onClose} title={t('apiKeys.new')} closeOnClickOutside={!created}>
@@ -109,43 +100,32 @@ function NewKeyDialog({ onClose }: { onClose: () => void }) {
           </Group>
         </Stack>
       ) : (
-        <form
-          onSubmit={form.onSubmit((v) =>
-            create.mutate(
-              { name: v.name.trim(), channel_id: Number(v.channel_id), scopes: v.scopes as (typeof SCOPES)[number][] },
-              { onSuccess: setCreated },
-            ),
-          )}
+        <DialogForm
+          onSubmit={submit}
+          onCancel={onClose}
+          form={form}
+          error={create.error}
+          pending={create.isPending}
+          submitLabel={t('app.create')}
         >
-          <Stack gap="xs">
-            <TextInput label={t('apiKeys.name')} withAsterisk {...form.getInputProps('name')} />
-            <Select
-              label={t('apiKeys.channel')}
-              withAsterisk
-              data={(channels.data ?? []).map((c) => ({ value: String(c.id), label: c.name }))}
-              {...form.getInputProps('channel_id')}
-            />
-            <Checkbox.Group label={t('apiKeys.scopes')} {...form.getInputProps('scopes')}>
-              <Group mt={4}>
-                {SCOPES.map((s) => (
-                  <Checkbox key={s} value={s} label={s} />
-                ))}
-              </Group>
-            </Checkbox.Group>
-            {create.isError && <FormError error={create.error} />}
-            <Text size="xs" c="dimmed">
-              {t('apiKeys.shownOnce')}
-            </Text>
-            <Group justify="flex-end">
-              <Button variant="default" onClick={onClose}>
-                {t('app.cancel')}
-              </Button>
-              <Button type="submit" loading={create.isPending}>
-                {t('app.create')}
-              </Button>
+          <TextInput label={t('apiKeys.name')} withAsterisk {...form.getInputProps('name')} />
+          <Select
+            label={t('apiKeys.channel')}
+            withAsterisk
+            data={(channels.data ?? []).map((c) => ({ value: String(c.id), label: c.name }))}
+            {...form.getInputProps('channel_id')}
+          />
+          <Checkbox.Group label={t('apiKeys.scopes')} {...form.getInputProps('scopes')}>
+            <Group mt={4}>
+              {SCOPES.map((s) => (
+                <Checkbox key={s} value={s} label={s} />
+              ))}
             </Group>
-          </Stack>
-        </form>
+          </Checkbox.Group>
+          <Text size="xs" c="dimmed">
+            {t('apiKeys.shownOnce')}
+          </Text>
+        </DialogForm>
       )}
     </Modal>
   );

@@ -1,114 +1,78 @@
-import {
-  ActionIcon,
-  Badge,
-  Button,
-  Divider,
-  Group,
-  Modal,
-  PasswordInput,
-  Select,
-  Stack,
-  Switch,
-  Table,
-  Text,
-  TextInput,
-  Title,
-} from '@mantine/core';
+import { Button, Divider, Group, PasswordInput, Select, Switch, Text, TextInput, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { getRouteApi, useNavigate } from '@tanstack/react-router';
+import { getRouteApi } from '@tanstack/react-router';
+import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
-import { hasRole, useSessionUser } from '@/auth/session';
-import { NewButton, PageHeader } from '@/components/PageHeader';
-import { EmptyState, ErrorState, FormError, LoadingState } from '@/components/states';
+import { hasRole, STAFF_ROLES, useSessionUser } from '@/auth/session';
+import {
+  ActiveBadge,
+  buttonColumn,
+  editTarget,
+  formPath,
+  FormDialog,
+  ListPage,
+  RemoveRowButton,
+  savedThen,
+  useSearchPatch,
+} from '@/components/list-page';
+import { NewButton, SearchBox } from '@/components/PageHeader';
 import { useChannels, useCreateChannel, useUpdateChannel, type Channel, type ChannelInput } from '@/hooks/api/channels';
 import { useWarehouses } from '@/hooks/api/stock';
-import { notifySuccess } from '@/lib/notify';
 import { SOURCES } from '@/routes/omni_sales/order-list/components/QueueFilters';
 import type { ListSearch } from '../search';
 
 const route = getRouteApi('/app/omni_sales/channels');
-const ROLES = ['operator', 'sales_manager', 'warehouse', 'finance', 'admin'];
 const INVOICE_MODES = ['on_confirm', 'on_dispatch', 'manual'];
 
 /** Channels: how each source invoices, which orders need approval (and by whom), how payments map. */
 export function ChannelsPage() {
   const { t } = useTranslation();
   const search = route.useSearch();
-  const navigate = useNavigate();
+  const set = useSearchPatch<ListSearch>();
   const isAdmin = hasRole(useSessionUser(), 'admin');
   const channels = useChannels();
-  const set = (patch: Partial<ListSearch>) =>
-    void navigate({ to: '/omni_sales/channels', search: (s: ListSearch) => ({ ...s, ...patch }) });
   const q = search.q?.toLowerCase();
   const items = (channels.data ?? []).filter((c) => !q || c.name.toLowerCase().includes(q) || c.type.includes(q));
-  const editing = search.edit === 'new' ? null : channels.data?.find((c) => c.id === search.edit);
+  const editing = editTarget(search.edit, channels.data ?? []);
 
   return (
-    <Stack gap="sm">
-      <PageHeader title={t('channels.title')}>
-        <TextInput
-          aria-label={t('app.search')}
-          placeholder={t('app.search')}
-          value={search.q ?? ''}
-          onChange={(e) => set({ q: e.currentTarget.value || undefined })}
-          w={220}
-        />
-        {isAdmin && <NewButton label={t('channels.new')} onClick={() => set({ edit: 'new' })} />}
-      </PageHeader>
-      {channels.isError ? (
-        <ErrorState error={channels.error} onRetry={() => void channels.refetch()} />
-      ) : channels.isPending ? (
-        <LoadingState />
-      ) : items.length === 0 ? (
-        <EmptyState title={t('channels.empty')} />
-      ) : (
-        <Table data-dense highlightOnHover>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>{t('channels.name')}</Table.Th>
-              <Table.Th>{t('channels.type')}</Table.Th>
-              <Table.Th>{t('channels.active')}</Table.Th>
-              <Table.Th>{t('channels.invoiceMode')}</Table.Th>
-              <Table.Th>{t('channels.approvalRules')}</Table.Th>
-              <Table.Th>{t('channels.paymentMappings')}</Table.Th>
-              <Table.Th />
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {items.map((c) => (
-              <Table.Tr key={c.id}>
-                <Table.Td fw={500}>{c.name}</Table.Td>
-                <Table.Td>{t(`source.${c.type}`, { defaultValue: c.type })}</Table.Td>
-                <Table.Td>
-                  <Badge color={c.active ? 'green' : 'gray'} variant="light">
-                    {c.active ? t('app.active') : t('app.inactive')}
-                  </Badge>
-                </Table.Td>
-                <Table.Td>{c.settings.invoice_mode}</Table.Td>
-                <Table.Td>
-                  {c.settings.approval_rules.length === 0 ? (
-                    '—'
-                  ) : (
-                    <Text size="sm" truncate maw={280} title={c.settings.approval_rules.map((r) => r.name).join('; ')}>
-                      {c.settings.approval_rules.map((r) => r.name).join('; ')}
-                    </Text>
-                  )}
-                </Table.Td>
-                <Table.Td>{Object.keys(c.settings.payment_methods).length || '—'}</Table.Td>
-                <Table.Td>
-                  <Button variant="subtle" onClick={() => set({ edit: c.id })}>
-                    {isAdmin ? t('app.edit') : t('app.search')}
-                  </Button>
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      )}
-      {search.edit !== undefined && (search.edit === 'new' || editing) && (
-        <ChannelDialog channel={editing ?? null} readOnly={!isAdmin} onClose={() => set({ edit: undefined })} />
-      )}
-    </Stack>
+    <ListPage
+      title={t('channels.title')}
+      toolbar={
+        <>
+          <SearchBox value={search.q} onChange={(v) => set({ q: v })} delay={0} />
+          {isAdmin && <NewButton label={t('channels.new')} onClick={() => set({ edit: 'new' })} />}
+        </>
+      }
+      query={channels}
+      items={items}
+      rowKey={(c) => c.id}
+      empty={t('channels.empty')}
+      columns={[
+        { key: 'name', header: t('channels.name'), td: { fw: 500 }, render: (c) => c.name },
+        { key: 'type', header: t('channels.type'), render: (c) => t(`source.${c.type}`, { defaultValue: c.type }) },
+        { key: 'active', header: t('channels.active'), render: (c) => <ActiveBadge active={c.active} /> },
+        { key: 'invoice', header: t('channels.invoiceMode'), render: (c) => c.settings.invoice_mode },
+        {
+          key: 'rules',
+          header: t('channels.approvalRules'),
+          render: (c) => {
+            const names = c.settings.approval_rules.map((r) => r.name).join('; ');
+            return names ? (
+              <Text size="sm" truncate maw={280} title={names}>
+                {names}
+              </Text>
+            ) : (
+              '—'
+            );
+          },
+        },
+        { key: 'payments', header: t('channels.paymentMappings'), render: (c) => Object.keys(c.settings.payment_methods).length || '—' },
+        buttonColumn<Channel>(isAdmin ? t('app.edit') : t('app.search'), (c) => set({ edit: c.id })),
+      ]}
+    >
+      {editing.open && <ChannelDialog channel={editing.item} readOnly={!isAdmin} onClose={() => set({ edit: undefined })} />}
+    </ListPage>
   );
 }
 
@@ -134,6 +98,9 @@ interface FormValues {
   webhook_secret: string;
 }
 
+const NEW_RULE: RuleRow = { name: '', required_role: 'sales_manager', min_total: '', currency: 'RON', customer_type: '' };
+const DECIMAL = /^\d+([.,]\d+)?$/;
+
 function initial(c: Channel | null): FormValues {
   return {
     name: c?.name ?? '',
@@ -153,164 +120,152 @@ function initial(c: Channel | null): FormValues {
   };
 }
 
+/** The request body: rules as the approval policy reads them (blank fields are null: "any"). */
+function channelBody(v: FormValues): ChannelInput {
+  const settings = {
+    invoice_mode: v.invoice_mode as Settings['invoice_mode'],
+    default_warehouse_id: v.default_warehouse_id ? Number(v.default_warehouse_id) : null,
+    approval_rules: v.approval_rules.map((r) => ({
+      name: r.name.trim(),
+      required_role: r.required_role as Rule['required_role'],
+      min_total: r.min_total.trim() ? r.min_total.trim().replace(',', '.') : null,
+      currency: r.currency.trim().toUpperCase() || null,
+      customer_type: (r.customer_type || null) as Rule['customer_type'],
+    })),
+    payment_methods: Object.fromEntries(v.payments.filter((p) => p.external.trim()).map((p) => [p.external.trim(), p.internal.trim()])),
+  };
+  return {
+    name: v.name.trim(),
+    type: v.type as ChannelInput['type'],
+    active: v.active,
+    settings,
+    ...(v.webhook_secret ? { webhook_secret: v.webhook_secret } : {}),
+  };
+}
+
+function validation(t: TFunction) {
+  return {
+    name: (v: string) => (v.trim() ? null : t('app.required')),
+    approval_rules: {
+      name: (v: string) => (v.trim() ? null : t('app.required')),
+      min_total: (v: string) => (!v.trim() || DECIMAL.test(v.trim()) ? null : t('channels.minTotalInvalid')),
+      currency: (v: string) => (!v.trim() || /^[A-Za-z]{3}$/.test(v.trim()) ? null : t('channels.currencyInvalid')),
+    },
+  };
+}
+
+/** The API names rule fields `settings.approval_rules[0].min_total`; the form keeps the rules at its top level. */
+const channelFieldPath = (field: string) => formPath(field.replace(/^settings\./, ''));
+
 function ChannelDialog({ channel, readOnly, onClose }: { channel: Channel | null; readOnly: boolean; onClose: () => void }) {
   const { t } = useTranslation();
   const create = useCreateChannel();
   const update = useUpdateChannel(channel?.id ?? 0);
   const save = channel ? update : create;
   const warehouses = useWarehouses();
-  const form = useForm<FormValues>({
-    initialValues: initial(channel),
-    validate: { name: (v) => (v.trim() ? null : t('channels.name')) },
-  });
+  const form = useForm<FormValues>({ initialValues: initial(channel), validate: validation(t) });
 
   const submit = form.onSubmit((v) => {
-    const settings = {
-      invoice_mode: v.invoice_mode as Settings['invoice_mode'],
-      default_warehouse_id: v.default_warehouse_id ? Number(v.default_warehouse_id) : null,
-      approval_rules: v.approval_rules.map((r) => ({
-        name: r.name.trim(),
-        required_role: r.required_role as Rule['required_role'],
-        min_total: r.min_total.trim() ? r.min_total.trim().replace(',', '.') : null,
-        currency: r.currency.trim().toUpperCase() || null,
-        customer_type: (r.customer_type || undefined) as Rule['customer_type'],
-      })),
-      payment_methods: Object.fromEntries(
-        v.payments.filter((p) => p.external.trim()).map((p) => [p.external.trim(), p.internal.trim()]),
-      ),
-    };
-    const body: ChannelInput = {
-      name: v.name.trim(),
-      type: v.type as ChannelInput['type'],
-      active: v.active,
-      settings,
-      ...(v.webhook_secret ? { webhook_secret: v.webhook_secret } : {}),
-    };
-    const done = {
-      onSuccess: () => {
-        notifySuccess(t('channels.saved'));
-        onClose();
-      },
-    };
-    if (channel) update.mutate(body, done);
-    else create.mutate(body, done);
+    const done = savedThen(t('channels.saved'), onClose);
+    if (channel) update.mutate(channelBody(v), done);
+    else create.mutate(channelBody(v), done);
   });
 
   return (
-    <Modal opened onClose={onClose} size="xl" title={channel ? channel.name : t('channels.new')}>
-      <form onSubmit={submit}>
-        <fieldset disabled={readOnly} style={{ border: 0, padding: 0, margin: 0 }}>
-          <Stack gap="xs">
-            <Group grow align="flex-start">
-              <TextInput label={t('channels.name')} withAsterisk {...form.getInputProps('name')} />
-              <Select
-                label={t('channels.type')}
-                data={SOURCES.map((s) => ({ value: s, label: t(`source.${s}`) }))}
-                allowDeselect={false}
-                {...form.getInputProps('type')}
-              />
-              <Select label={t('channels.invoiceMode')} data={INVOICE_MODES} allowDeselect={false} {...form.getInputProps('invoice_mode')} />
-              <Select
-                label={t('channels.warehouse')}
-                data={(warehouses.data?.items ?? []).map((w) => ({ value: String(w.id), label: `${w.code} — ${w.name}` }))}
-                clearable
-                {...form.getInputProps('default_warehouse_id')}
-              />
-            </Group>
-            <Switch label={t('channels.active')} {...form.getInputProps('active', { type: 'checkbox' })} />
+    <FormDialog
+      title={channel ? channel.name : t('channels.new')}
+      size="xl"
+      onClose={onClose}
+      onSubmit={submit}
+      form={form}
+      fieldPath={channelFieldPath}
+      error={save.error}
+      pending={save.isPending}
+      readOnly={readOnly}
+    >
+      <Group grow align="flex-start">
+        <TextInput label={t('channels.name')} withAsterisk {...form.getInputProps('name')} />
+        <Select
+          label={t('channels.type')}
+          data={SOURCES.map((s) => ({ value: s, label: t(`source.${s}`) }))}
+          allowDeselect={false}
+          {...form.getInputProps('type')}
+        />
+        <Select label={t('channels.invoiceMode')} data={INVOICE_MODES} allowDeselect={false} {...form.getInputProps('invoice_mode')} />
+        <Select
+          label={t('channels.warehouse')}
+          data={(warehouses.data?.items ?? []).map((w) => ({ value: String(w.id), label: `${w.code} — ${w.name}` }))}
+          clearable
+          {...form.getInputProps('default_warehouse_id')}
+        />
+      </Group>
+      <Switch label={t('channels.active')} {...form.getInputProps('active', { type: 'checkbox' })} />
 
-            <Divider my={4} />
-            <Group justify="space-between">
-              <Title order={6}>{t('channels.approvalRules')}</Title>
-              {!readOnly && (
-                <Button
-                  variant="subtle"
-                  onClick={() =>
-                    form.insertListItem('approval_rules', { name: '', required_role: 'sales_manager', min_total: '', currency: 'RON', customer_type: '' })
-                  }
-                >
-                  {t('channels.addRule')}
-                </Button>
-              )}
-            </Group>
-            {form.values.approval_rules.map((_, i) => (
-              <Group key={i} gap="xs" align="flex-end" wrap="nowrap" data-testid="approval-rule">
-                <TextInput label={t('channels.ruleName')} {...form.getInputProps(`approval_rules.${i}.name`)} style={{ flex: 2 }} />
-                <TextInput label={t('channels.minTotal')} {...form.getInputProps(`approval_rules.${i}.min_total`)} w={110} />
-                <TextInput label={t('channels.currency')} {...form.getInputProps(`approval_rules.${i}.currency`)} w={70} />
-                <Select
-                  label={t('channels.customerType')}
-                  data={[
-                    { value: '', label: t('app.all') },
-                    { value: 'b2b', label: 'B2B' },
-                    { value: 'b2c', label: 'B2C' },
-                  ]}
-                  allowDeselect={false}
-                  {...form.getInputProps(`approval_rules.${i}.customer_type`)}
-                  w={100}
-                />
-                <Select
-                  label={t('channels.requiredRole')}
-                  data={ROLES.map((r) => ({ value: r, label: t(`roles.${r}`) }))}
-                  allowDeselect={false}
-                  {...form.getInputProps(`approval_rules.${i}.required_role`)}
-                  w={150}
-                />
-                {!readOnly && (
-                  <ActionIcon variant="subtle" color="red" aria-label={t('app.remove')} onClick={() => form.removeListItem('approval_rules', i)} mb={4}>
-                    ×
-                  </ActionIcon>
-                )}
-              </Group>
-            ))}
-
-            <Divider my={4} />
-            <Group justify="space-between">
-              <Title order={6}>{t('channels.paymentMappings')}</Title>
-              {!readOnly && (
-                <Button variant="subtle" onClick={() => form.insertListItem('payments', { external: '', internal: '' })}>
-                  {t('channels.addMapping')}
-                </Button>
-              )}
-            </Group>
-            {form.values.payments.map((_, i) => (
-              <Group key={i} gap="xs" align="flex-end" wrap="nowrap">
-                <TextInput label={t('channels.external')} {...form.getInputProps(`payments.${i}.external`)} style={{ flex: 1 }} />
-                <Text pb={6}>→</Text>
-                <TextInput label={t('channels.internal')} {...form.getInputProps(`payments.${i}.internal`)} style={{ flex: 1 }} />
-                {!readOnly && (
-                  <ActionIcon variant="subtle" color="red" aria-label={t('app.remove')} onClick={() => form.removeListItem('payments', i)} mb={4}>
-                    ×
-                  </ActionIcon>
-                )}
-              </Group>
-            ))}
-
-            {!readOnly && (
-              <>
-                <Divider my={4} />
-                <PasswordInput
-                  label={t('channels.webhookSecret')}
-                  description={channel?.webhook_secret_set ? t('channels.webhookSecretHint') : undefined}
-                  autoComplete="new-password"
-                  {...form.getInputProps('webhook_secret')}
-                />
-              </>
-            )}
-            {save.isError && <FormError error={save.error} />}
-          </Stack>
-        </fieldset>
-        <Group justify="flex-end" mt="sm">
-          <Button variant="default" onClick={onClose}>
-            {readOnly ? t('app.close') : t('app.cancel')}
+      <Divider my={4} />
+      <Group justify="space-between">
+        <Title order={6}>{t('channels.approvalRules')}</Title>
+        {!readOnly && (
+          <Button variant="subtle" onClick={() => form.insertListItem('approval_rules', { ...NEW_RULE })}>
+            {t('channels.addRule')}
           </Button>
-          {!readOnly && (
-            <Button type="submit" loading={save.isPending}>
-              {t('app.save')}
-            </Button>
-          )}
+        )}
+      </Group>
+      {form.values.approval_rules.map((_, i) => (
+        <Group key={i} gap="xs" align="flex-start" wrap="nowrap" data-testid="approval-rule">
+          <TextInput label={t('channels.ruleName')} {...form.getInputProps(`approval_rules.${i}.name`)} style={{ flex: 2 }} />
+          <TextInput label={t('channels.minTotal')} {...form.getInputProps(`approval_rules.${i}.min_total`)} w={110} />
+          <TextInput label={t('channels.currency')} {...form.getInputProps(`approval_rules.${i}.currency`)} w={70} />
+          <Select
+            label={t('channels.customerType')}
+            data={[
+              { value: '', label: t('app.all') },
+              { value: 'b2b', label: 'B2B' },
+              { value: 'b2c', label: 'B2C' },
+            ]}
+            allowDeselect={false}
+            {...form.getInputProps(`approval_rules.${i}.customer_type`)}
+            w={100}
+          />
+          <Select
+            label={t('channels.requiredRole')}
+            data={STAFF_ROLES.map((r) => ({ value: r, label: t(`roles.${r}`) }))}
+            allowDeselect={false}
+            {...form.getInputProps(`approval_rules.${i}.required_role`)}
+            w={150}
+          />
+          {!readOnly && <RemoveRowButton top onClick={() => form.removeListItem('approval_rules', i)} />}
         </Group>
-      </form>
-    </Modal>
+      ))}
+
+      <Divider my={4} />
+      <Group justify="space-between">
+        <Title order={6}>{t('channels.paymentMappings')}</Title>
+        {!readOnly && (
+          <Button variant="subtle" onClick={() => form.insertListItem('payments', { external: '', internal: '' })}>
+            {t('channels.addMapping')}
+          </Button>
+        )}
+      </Group>
+      {form.values.payments.map((_, i) => (
+        <Group key={i} gap="xs" align="flex-end" wrap="nowrap">
+          <TextInput label={t('channels.external')} {...form.getInputProps(`payments.${i}.external`)} style={{ flex: 1 }} />
+          <Text pb={6}>→</Text>
+          <TextInput label={t('channels.internal')} {...form.getInputProps(`payments.${i}.internal`)} style={{ flex: 1 }} />
+          {!readOnly && <RemoveRowButton onClick={() => form.removeListItem('payments', i)} />}
+        </Group>
+      ))}
+
+      {!readOnly && (
+        <>
+          <Divider my={4} />
+          <PasswordInput
+            label={t('channels.webhookSecret')}
+            description={channel?.webhook_secret_set ? t('channels.webhookSecretHint') : undefined}
+            autoComplete="new-password"
+            {...form.getInputProps('webhook_secret')}
+          />
+        </>
+      )}
+    </FormDialog>
   );
 }

@@ -1,14 +1,15 @@
-import { Badge, Button, Group, Modal, SegmentedControl, Stack, Table, TextInput } from '@mantine/core';
+import { Badge, Divider, Group, SegmentedControl, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { getRouteApi, useNavigate } from '@tanstack/react-router';
+import { getRouteApi } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
-import { hasRole, useSessionUser } from '@/auth/session';
-import { NewButton, PageHeader, SearchBox } from '@/components/PageHeader';
-import { EmptyState, ErrorState, FormError, LoadingState } from '@/components/states';
-import { useCustomers, useSaveCustomer, type Customer } from '@/hooks/api/customers';
-import { notifySuccess } from '@/lib/notify';
-import type { customerSearch } from '../search';
 import type { z } from 'zod';
+import { hasRole, useSessionUser } from '@/auth/session';
+import { buttonColumn, editTarget, flatPages, FormDialog, ListPage, savedThen, useSearchPatch } from '@/components/list-page';
+import { NewButton, SearchBox } from '@/components/PageHeader';
+import { useCustomers, useSaveCustomer, type Customer } from '@/hooks/api/customers';
+import type { customerSearch } from '../search';
+import { AddressesSection } from './components/AddressesSection';
+import { addressRules, customerBody, customerValues, type CustomerFormValues } from './form';
 
 type Search = z.infer<typeof customerSearch>;
 const route = getRouteApi('/app/customers');
@@ -16,145 +17,94 @@ const route = getRouteApi('/app/customers');
 export function CustomersPage() {
   const { t } = useTranslation();
   const search = route.useSearch();
-  const navigate = useNavigate();
+  const set = useSearchPatch<Search>();
   const canEdit = hasRole(useSessionUser(), 'operator', 'sales_manager');
   const list = useCustomers({ q: search.q, type: search.type });
-  const items = list.data?.pages.flatMap((p) => p.items) ?? [];
-  const set = (patch: Partial<Search>) => void navigate({ to: '/customers', search: (s: Search) => ({ ...s, ...patch }) });
-  const editing = search.edit === 'new' ? null : items.find((c) => c.id === search.edit);
+  const items = flatPages(list.data);
+  const editing = editTarget(search.edit, items);
 
   return (
-    <Stack gap="sm">
-      <PageHeader title={t('customers.title')}>
-        <SegmentedControl
-          size="xs"
-          value={search.type ?? 'all'}
-          onChange={(v) => set({ type: v === 'all' ? undefined : (v as 'b2b' | 'b2c') })}
-          data={[
-            { value: 'all', label: t('app.all') },
-            { value: 'b2c', label: 'B2C' },
-            { value: 'b2b', label: 'B2B' },
-          ]}
-        />
-        <SearchBox value={search.q} onChange={(q) => set({ q })} />
-        {canEdit && <NewButton label={t('customers.new')} onClick={() => set({ edit: 'new' })} />}
-      </PageHeader>
-      {list.isError ? (
-        <ErrorState error={list.error} onRetry={() => void list.refetch()} />
-      ) : list.isPending ? (
-        <LoadingState />
-      ) : items.length === 0 ? (
-        <EmptyState title={t('customers.empty')} />
-      ) : (
-        <Table data-dense highlightOnHover>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>{t('customers.name')}</Table.Th>
-              <Table.Th>{t('customers.type')}</Table.Th>
-              <Table.Th>{t('customers.email')}</Table.Th>
-              <Table.Th>{t('customers.phone')}</Table.Th>
-              <Table.Th>{t('customers.vatCode')}</Table.Th>
-              {canEdit && <Table.Th />}
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {items.map((c) => (
-              <Table.Tr key={c.id}>
-                <Table.Td>{c.name}</Table.Td>
-                <Table.Td>
-                  <Badge variant="outline" size="sm">
-                    {c.type.toUpperCase()}
-                  </Badge>
-                </Table.Td>
-                <Table.Td>{c.email ?? '—'}</Table.Td>
-                <Table.Td>{c.phone ?? '—'}</Table.Td>
-                <Table.Td>{c.vat_code ?? '—'}</Table.Td>
-                {canEdit && (
-                  <Table.Td>
-                    <Button variant="subtle" onClick={() => set({ edit: c.id })}>
-                      {t('app.edit')}
-                    </Button>
-                  </Table.Td>
-                )}
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      )}
-      {list.hasNextPage && (
-        <Button variant="default" onClick={() => void list.fetchNextPage()} loading={list.isFetchingNextPage}>
-          {t('app.loadMore')}
-        </Button>
-      )}
-      {search.edit !== undefined && (search.edit === 'new' || editing) && (
-        <CustomerDialog customer={editing ?? null} onClose={() => set({ edit: undefined })} />
-      )}
-    </Stack>
+    <ListPage
+      title={t('customers.title')}
+      toolbar={
+        <>
+          <SegmentedControl
+            size="xs"
+            value={search.type ?? 'all'}
+            onChange={(v) => set({ type: v === 'all' ? undefined : (v as 'b2b' | 'b2c') })}
+            data={[
+              { value: 'all', label: t('app.all') },
+              { value: 'b2c', label: 'B2C' },
+              { value: 'b2b', label: 'B2B' },
+            ]}
+          />
+          <SearchBox value={search.q} onChange={(q) => set({ q })} />
+          {canEdit && <NewButton label={t('customers.new')} onClick={() => set({ edit: 'new' })} />}
+        </>
+      }
+      query={list}
+      items={items}
+      rowKey={(c) => c.id}
+      empty={t('customers.empty')}
+      columns={[
+        { key: 'name', header: t('customers.name'), render: (c) => c.name },
+        {
+          key: 'type',
+          header: t('customers.type'),
+          render: (c) => (
+            <Badge variant="outline" size="sm">
+              {c.type.toUpperCase()}
+            </Badge>
+          ),
+        },
+        { key: 'email', header: t('customers.email'), render: (c) => c.email ?? '—' },
+        { key: 'phone', header: t('customers.phone'), render: (c) => c.phone ?? '—' },
+        { key: 'vat', header: t('customers.vatCode'), render: (c) => c.vat_code ?? '—' },
+        canEdit && buttonColumn<Customer>(t('app.edit'), (c) => set({ edit: c.id })),
+      ]}
+    >
+      {editing.open && <CustomerDialog customer={editing.item} onClose={() => set({ edit: undefined })} />}
+    </ListPage>
   );
 }
 
 function CustomerDialog({ customer, onClose }: { customer: Customer | null; onClose: () => void }) {
   const { t } = useTranslation();
   const save = useSaveCustomer();
-  const form = useForm({
-    initialValues: {
-      name: customer?.name ?? '',
-      type: customer?.type ?? 'b2c',
-      email: customer?.email ?? '',
-      phone: customer?.phone ?? '',
-      company: customer?.company ?? '',
-      vat_code: customer?.vat_code ?? '',
+  const form = useForm<CustomerFormValues>({
+    initialValues: customerValues(customer),
+    validate: {
+      name: (v) => (v.trim() ? null : t('app.required')),
+      addresses: addressRules(t('app.required'), t('customers.countryInvalid')),
     },
-    validate: { name: (v) => (v.trim() ? null : t('customers.name')) },
   });
-  const submit = form.onSubmit((v) => {
-    const body = {
-      name: v.name.trim(),
-      type: v.type as 'b2b' | 'b2c',
-      email: v.email.trim() || null,
-      phone: v.phone.trim() || null,
-      company: v.company.trim() || null,
-      vat_code: v.vat_code.trim() || null,
-    };
-    save.mutate(
-      { id: customer?.id, body },
-      {
-        onSuccess: () => {
-          notifySuccess(t('customers.saved'));
-          onClose();
-        },
-      },
-    );
-  });
+  const submit = form.onSubmit((v) => save.mutate({ id: customer?.id, body: customerBody(v) }, savedThen(t('customers.saved'), onClose)));
   return (
-    <Modal opened onClose={onClose} title={customer ? `${t('app.edit')}: ${customer.name}` : t('customers.new')}>
-      <form onSubmit={submit}>
-        <Stack gap="xs">
-          <TextInput label={t('customers.name')} withAsterisk {...form.getInputProps('name')} />
-          <SegmentedControl
-            data={[
-              { value: 'b2c', label: 'B2C' },
-              { value: 'b2b', label: 'B2B' },
-            ]}
-            {...form.getInputProps('type')}
-          />
-          <TextInput label={t('customers.email')} type="email" {...form.getInputProps('email')} />
-          <TextInput label={t('customers.phone')} {...form.getInputProps('phone')} />
-          <Group grow>
-            <TextInput label={t('customers.company')} {...form.getInputProps('company')} />
-            <TextInput label={t('customers.vatCode')} {...form.getInputProps('vat_code')} />
-          </Group>
-          {save.isError && <FormError error={save.error} />}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              {t('app.cancel')}
-            </Button>
-            <Button type="submit" loading={save.isPending}>
-              {t('app.save')}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+    <FormDialog
+      title={customer ? `${t('app.edit')}: ${customer.name}` : t('customers.new')}
+      size="lg"
+      onClose={onClose}
+      onSubmit={submit}
+      form={form}
+      error={save.error}
+      pending={save.isPending}
+    >
+      <TextInput label={t('customers.name')} withAsterisk {...form.getInputProps('name')} />
+      <SegmentedControl
+        data={[
+          { value: 'b2c', label: 'B2C' },
+          { value: 'b2b', label: 'B2B' },
+        ]}
+        {...form.getInputProps('type')}
+      />
+      <TextInput label={t('customers.email')} type="email" {...form.getInputProps('email')} />
+      <TextInput label={t('customers.phone')} {...form.getInputProps('phone')} />
+      <Group grow>
+        <TextInput label={t('customers.company')} {...form.getInputProps('company')} />
+        <TextInput label={t('customers.vatCode')} {...form.getInputProps('vat_code')} />
+      </Group>
+      <Divider my={4} />
+      <AddressesSection form={form} />
+    </FormDialog>
   );
 }

@@ -1,14 +1,13 @@
-import { ActionIcon, Badge, Button, Group, Modal, Select, Stack, Switch, Table, TextInput } from '@mantine/core';
+import { Badge, Button, Group, Select, Switch, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { getRouteApi, useNavigate } from '@tanstack/react-router';
+import { getRouteApi } from '@tanstack/react-router';
 import { useTranslation } from 'react-i18next';
 import type { z } from 'zod';
 import { hasRole, useSessionUser } from '@/auth/session';
-import { NewButton, PageHeader, SearchBox } from '@/components/PageHeader';
-import { EmptyState, ErrorState, FormError, LoadingState } from '@/components/states';
+import { flatPages, FormDialog, formPath, ListPage, RemoveRowButton, savedThen, useSearchPatch } from '@/components/list-page';
+import { NewButton, SearchBox } from '@/components/PageHeader';
 import { useCreateReceipt, useStockList, useWarehouses } from '@/hooks/api/stock';
 import { useFormat } from '@/i18n/format';
-import { notifySuccess } from '@/lib/notify';
 import type { stockSearch } from '../search';
 
 type Search = z.infer<typeof stockSearch>;
@@ -19,79 +18,60 @@ export function StockPage() {
   const { t } = useTranslation();
   const fmt = useFormat();
   const search = route.useSearch();
-  const navigate = useNavigate();
+  const set = useSearchPatch<Search>();
   const canReceive = hasRole(useSessionUser(), 'warehouse');
   const warehouses = useWarehouses();
   const list = useStockList({ sku: search.sku, warehouse_id: search.warehouse, only_available: search.available === '1' || undefined });
-  const items = list.data?.pages.flatMap((p) => p.items) ?? [];
-  const set = (patch: Partial<Search>) => void navigate({ to: '/warehouse/stock', search: (s: Search) => ({ ...s, ...patch }) });
 
   return (
-    <Stack gap="sm">
-      <PageHeader title={t('stock.title')}>
-        <Select
-          aria-label={t('stock.warehouse')}
-          placeholder={t('stock.warehouse')}
-          data={(warehouses.data?.items ?? []).map((w) => ({ value: String(w.id), label: w.code }))}
-          value={search.warehouse ? String(search.warehouse) : null}
-          onChange={(v) => set({ warehouse: v ? Number(v) : undefined })}
-          clearable
-          w={140}
-        />
-        <Switch
-          label={t('stock.available')}
-          checked={search.available === '1'}
-          onChange={(e) => set({ available: e.currentTarget.checked ? '1' : undefined })}
-          mb={6}
-        />
-        <SearchBox value={search.sku} onChange={(sku) => set({ sku })} placeholder={t('stock.sku')} />
-        {canReceive && <NewButton label={t('stock.adjust')} onClick={() => set({ receipt: 'new' })} />}
-      </PageHeader>
-      {list.isError ? (
-        <ErrorState error={list.error} onRetry={() => void list.refetch()} />
-      ) : list.isPending ? (
-        <LoadingState />
-      ) : items.length === 0 ? (
-        <EmptyState title={t('stock.empty')} />
-      ) : (
-        <Table data-dense highlightOnHover>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>{t('stock.sku')}</Table.Th>
-              <Table.Th>{t('products.name')}</Table.Th>
-              <Table.Th>{t('stock.warehouse')}</Table.Th>
-              <Table.Th ta="right">{t('stock.onHand')}</Table.Th>
-              <Table.Th ta="right">{t('stock.reserved')}</Table.Th>
-              <Table.Th ta="right">{t('stock.quarantine')}</Table.Th>
-              <Table.Th ta="right">{t('stock.available')}</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {items.map((s) => (
-              <Table.Tr key={`${s.product_id}-${s.warehouse_id}`}>
-                <Table.Td ff="monospace">{s.sku}</Table.Td>
-                <Table.Td>{s.product_name}</Table.Td>
-                <Table.Td>{s.warehouse_code}</Table.Td>
-                <Table.Td ta="right">{fmt.quantity(s.on_hand)}</Table.Td>
-                <Table.Td ta="right">{fmt.quantity(s.reserved)}</Table.Td>
-                <Table.Td ta="right">{fmt.quantity(s.quarantine)}</Table.Td>
-                <Table.Td ta="right">
-                  <Badge color={Number(s.available) > 0 ? 'green' : 'red'} variant="light">
-                    {fmt.quantity(s.available)}
-                  </Badge>
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      )}
-      {list.hasNextPage && (
-        <Button variant="default" onClick={() => void list.fetchNextPage()} loading={list.isFetchingNextPage}>
-          {t('app.loadMore')}
-        </Button>
-      )}
+    <ListPage
+      title={t('stock.title')}
+      toolbar={
+        <>
+          <Select
+            aria-label={t('stock.warehouse')}
+            placeholder={t('stock.warehouse')}
+            data={(warehouses.data?.items ?? []).map((w) => ({ value: String(w.id), label: w.code }))}
+            value={search.warehouse ? String(search.warehouse) : null}
+            onChange={(v) => set({ warehouse: v ? Number(v) : undefined })}
+            clearable
+            w={140}
+          />
+          <Switch
+            label={t('stock.available')}
+            checked={search.available === '1'}
+            onChange={(e) => set({ available: e.currentTarget.checked ? '1' : undefined })}
+            mb={6}
+          />
+          <SearchBox value={search.sku} onChange={(sku) => set({ sku })} placeholder={t('stock.sku')} />
+          {canReceive && <NewButton label={t('stock.adjust')} onClick={() => set({ receipt: 'new' })} />}
+        </>
+      }
+      query={list}
+      items={flatPages(list.data)}
+      rowKey={(s) => `${s.product_id}-${s.warehouse_id}`}
+      empty={t('stock.empty')}
+      columns={[
+        { key: 'sku', header: t('stock.sku'), td: { ff: 'monospace' }, render: (s) => s.sku },
+        { key: 'name', header: t('products.name'), render: (s) => s.product_name },
+        { key: 'warehouse', header: t('stock.warehouse'), render: (s) => s.warehouse_code },
+        { key: 'on-hand', header: t('stock.onHand'), align: 'right', render: (s) => fmt.quantity(s.on_hand) },
+        { key: 'reserved', header: t('stock.reserved'), align: 'right', render: (s) => fmt.quantity(s.reserved) },
+        { key: 'quarantine', header: t('stock.quarantine'), align: 'right', render: (s) => fmt.quantity(s.quarantine) },
+        {
+          key: 'available',
+          header: t('stock.available'),
+          align: 'right',
+          render: (s) => (
+            <Badge color={Number(s.available) > 0 ? 'green' : 'red'} variant="light">
+              {fmt.quantity(s.available)}
+            </Badge>
+          ),
+        },
+      ]}
+    >
       {search.receipt === 'new' && <ReceiptDialog onClose={() => set({ receipt: undefined })} />}
-    </Stack>
+    </ListPage>
   );
 }
 
@@ -103,59 +83,60 @@ function ReceiptDialog({ onClose }: { onClose: () => void }) {
   const form = useForm({
     initialValues: { warehouse_id: first ? String(first.id) : '', reference: '', lines: [{ sku: '', quantity: '1' }] },
   });
+  const sent = (lines: typeof form.values.lines) => lines.flatMap((l, i) => (l.sku.trim() ? [i] : []));
+  // Blank rows are not sent: the server's lines[n] is the n-th row that has a SKU.
+  const fieldPath = (field: string) => {
+    const m = /^lines\[(\d+)\]\.(\w+)$/.exec(field);
+    if (!m) return formPath(field);
+    const row = sent(form.values.lines)[Number(m[1])];
+    return row === undefined ? null : `lines.${row}.${m[2]}`;
+  };
   const submit = form.onSubmit((v) =>
     create.mutate(
       {
         warehouse_id: Number(v.warehouse_id || first?.id),
         reference: v.reference.trim() || null,
-        lines: v.lines.filter((l) => l.sku.trim()).map((l) => ({ sku: l.sku.trim(), quantity: l.quantity.replace(',', '.'), quarantine: false })),
+        lines: sent(v.lines).map((i) => ({
+          sku: v.lines[i].sku.trim(),
+          quantity: v.lines[i].quantity.replace(',', '.'),
+          quarantine: false,
+        })),
       },
-      {
-        onSuccess: () => {
-          notifySuccess(t('stock.saved'));
-          onClose();
-        },
-      },
+      savedThen(t('stock.saved'), onClose),
     ),
   );
   return (
-    <Modal opened onClose={onClose} title={t('stock.receipt')} size="lg">
-      <form onSubmit={submit}>
-        <Stack gap="xs">
-          <Group grow>
-            <Select
-              label={t('stock.warehouse')}
-              data={(warehouses.data?.items ?? []).map((w) => ({ value: String(w.id), label: `${w.code} — ${w.name}` }))}
-              allowDeselect={false}
-              {...form.getInputProps('warehouse_id')}
-            />
-            <TextInput label={t('stock.reference')} {...form.getInputProps('reference')} />
-          </Group>
-          {form.values.lines.map((_, i) => (
-            <Group key={i} gap="xs" align="flex-end" wrap="nowrap">
-              <TextInput label={t('stock.sku')} style={{ flex: 1 }} {...form.getInputProps(`lines.${i}.sku`)} />
-              <TextInput label={t('stock.quantity')} w={110} {...form.getInputProps(`lines.${i}.quantity`)} />
-              <ActionIcon variant="subtle" color="red" aria-label={t('app.remove')} onClick={() => form.removeListItem('lines', i)} mb={4}>
-                ×
-              </ActionIcon>
-            </Group>
-          ))}
-          <Group justify="space-between">
-            <Button variant="subtle" onClick={() => form.insertListItem('lines', { sku: '', quantity: '1' })}>
-              {t('order.lines.addLine')}
-            </Button>
-          </Group>
-          {create.isError && <FormError error={create.error} />}
-          <Group justify="flex-end">
-            <Button variant="default" onClick={onClose}>
-              {t('app.cancel')}
-            </Button>
-            <Button type="submit" loading={create.isPending}>
-              {t('app.save')}
-            </Button>
-          </Group>
-        </Stack>
-      </form>
-    </Modal>
+    <FormDialog
+      title={t('stock.receipt')}
+      size="lg"
+      onClose={onClose}
+      onSubmit={submit}
+      form={form}
+      fieldPath={fieldPath}
+      error={create.error}
+      pending={create.isPending}
+      extraActions={
+        <Button variant="subtle" onClick={() => form.insertListItem('lines', { sku: '', quantity: '1' })}>
+          {t('order.lines.addLine')}
+        </Button>
+      }
+    >
+      <Group grow>
+        <Select
+          label={t('stock.warehouse')}
+          data={(warehouses.data?.items ?? []).map((w) => ({ value: String(w.id), label: `${w.code} — ${w.name}` }))}
+          allowDeselect={false}
+          {...form.getInputProps('warehouse_id')}
+        />
+        <TextInput label={t('stock.reference')} {...form.getInputProps('reference')} />
+      </Group>
+      {form.values.lines.map((_, i) => (
+        <Group key={i} gap="xs" align="flex-end" wrap="nowrap">
+          <TextInput label={t('stock.sku')} style={{ flex: 1 }} {...form.getInputProps(`lines.${i}.sku`)} />
+          <TextInput label={t('stock.quantity')} w={110} {...form.getInputProps(`lines.${i}.quantity`)} />
+          <RemoveRowButton onClick={() => form.removeListItem('lines', i)} />
+        </Group>
+      ))}
+    </FormDialog>
   );
 }
