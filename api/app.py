@@ -18,8 +18,10 @@ from api.middleware import EdgeMiddleware, configure_logging
 from api.routers import (
     api_keys,
     auth,
+    channel_health,
     channels,
     customers,
+    estimates,
     ops,
     orders,
     price_lists,
@@ -65,8 +67,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     )
     errors.install(app)
-    for module in (ops, auth, orders, users, api_keys, channels, customers, products, warehouse, price_lists,
-                   webhooks, sync_log):
+    for module in (ops, auth, orders, users, api_keys, channel_health, channels, customers, products, warehouse,
+                   price_lists, webhooks, sync_log, estimates):
         app.include_router(module.router)
     spa.mount(app)
     app.add_middleware(EdgeMiddleware, max_body=settings.max_body_bytes, access_log=settings.access_log)

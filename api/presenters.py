@@ -8,7 +8,7 @@ from typing import Any
 
 from domain.actors import Actor
 from domain.money import fmt
-from domain.orders.model import Address, HistoryEntry, Order
+from domain.orders.model import Address, CashReceipt, HistoryEntry, Order
 from domain.orders.permissions import allowed_actions
 from domain.orders.status import OrderStatus, approve_label
 
@@ -22,6 +22,13 @@ def _address(a: Address | None) -> dict[str, Any] | None:
         return None
     return {"name": a.name, "street": a.street, "city": a.city, "county": a.county, "postcode": a.postcode,
             "country": a.country, "phone": a.phone, "company": a.company}
+
+
+def _receipt(r: CashReceipt | None) -> dict[str, Any] | None:
+    if r is None or r.id is None:
+        return None
+    return {"id": r.id, "number": r.number, "amount": fmt(r.amount), "currency": r.currency, "method": r.method,
+            "created_at": r.created_at}
 
 
 def history_item(action: str, from_status: int | None, to_status: int, actor: str, reason: str | None,
@@ -58,7 +65,9 @@ def order_out(order: Order, actor: Actor, history: Iterable[HistoryEntry]) -> di
         "lines": [
             {"line_no": i + 1, "product_id": line.product_id, "sku": line.sku, "name": line.name,
              "quantity": fmt(line.quantity, 3), "unit_price": fmt(line.unit_price, 2), "vat_rate": fmt(line.vat_rate),
-             "net": fmt(line.net), "vat": fmt(line.vat), "gross": fmt(line.gross)}
+             "net": fmt(line.net), "vat": fmt(line.vat), "gross": fmt(line.gross),
+             "list_price": None if line.list_price is None else fmt(line.list_price, 2),
+             "price_mismatch": line.price_mismatch}
             for i, line in enumerate(order.lines)
         ],
         "totals": {"net": fmt(totals.net), "vat": fmt(totals.vat), "gross": fmt(totals.gross),
@@ -66,6 +75,9 @@ def order_out(order: Order, actor: Actor, history: Iterable[HistoryEntry]) -> di
                    "vat_breakdown": [{"rate": fmt(rate), "vat": fmt(vat)}
                                      for rate, vat in sorted(totals.vat_by_rate.items())]},
         "reserved": bool(order.reservations),
+        "price_mismatch": order.price_mismatch,
+        "cash_receipt": _receipt(order.cash_receipt),
+        "preorder_flagged_at": order.preorder_flagged_at,
         "version": order.version,
         "created_at": order.created_at,
         "updated_at": order.updated_at,

@@ -211,8 +211,9 @@ ORDERS = (
     D("manual", "radu", (("HAN-POLAR-GRI-XL", 2),), ("process", "confirm", "hold:Clientul a cerut amânarea livrării"),
       90, "cash_on_delivery"),
     D("manual", "maria", (("ESP-AUTO-PRO", 1),), ("request-payment",), 15, "bank_transfer"),
-    D("pos", "pos", (("CAFEA-BOABE-1KG", 1), ("CARTE-ISTORIE-BV", 1)), ("process", "confirm"), 9, "card"),
-    D("pos", "ioana", (("ASP-ROBOT-S7", 1),), ("request-payment", "mark-paid:Bon fiscal 000231"), 6, "card"),
+    # POS sales are paid (with a cash receipt) when they are made.
+    D("pos", "pos", (("CAFEA-BOABE-1KG", 1), ("CARTE-ISTORIE-BV", 1)), ("confirm",), 9, "card"),
+    D("pos", "ioana", (("ASP-ROBOT-S7", 1),), (), 6, "cash"),
     D("preorder", "vlad", (("LAPT-14-I5", 1),), (), 18, "card", promised_in_days=21),
     D("preorder", "andrei", (("SET-OALE-INOX-8", 2),), ("confirm",), 3, "card", promised_in_days=30),
     D("sales", "birotica", (("SCAUN-ERGO", 4),), ("process",), 7, "bank_transfer"),

@@ -8,7 +8,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import Protocol
 
-from domain.catalog.model import ChannelInfo, NewCustomer, ProductInfo
+from domain.catalog.model import ChannelInfo, CustomerPrices, NewCustomer, ProductInfo
 from domain.orders.model import CustomerRef, Order
 from domain.receipts.model import ReceiptNote
 from domain.stock import StockLevel
@@ -45,6 +45,9 @@ class Catalog(Protocol):
     async def products_by_id(self, ids: Sequence[int]) -> dict[int, ProductInfo]: ...
 
     async def warehouse_exists(self, warehouse_id: int) -> bool: ...
+
+    async def customer_prices(self, customer_id: int, product_ids: Sequence[int]) -> CustomerPrices | None:
+        """The customer's price list (prices of these products only), or None when it has none."""
 
 
 class CustomerDirectory(Protocol):

@@ -10,11 +10,17 @@ import asyncpg
 from arq import Retry
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
+from adapters.db.channel_sync import claim_due_channels
 from adapters.db.inbox import SqlInbox, finish_event
 from adapters.db.notifications import CustomerNotification, Recorded, record_customer_notification
 from adapters.queue.inbox_relay import InboxRelayReport, relay_inbox
+from adapters.queue.jobs import QueueUnavailableError
 from adapters.queue.relay import RelayReport, relay_pending
+from adapters.shops.http import DEFAULT_POLICY
 from adapters.shops.intake import process_inbox_event
+from adapters.shops.pull import DEFAULT_PULL_INTERVAL_S, pull_channel, report_dict
+from adapters.shops.push import push_status, record_push_failure
+from adapters.shops.status_map import SHOP_TYPES
 from workers.routes import ROUTES
 
 log = logging.getLogger("oms.worker")
@@ -77,3 +83,47 @@ async def import_inbox_event(ctx: dict[str, Any], *, inbox_event_id: int) -> str
         # A bug or a payload we cannot handle: visible on the row, not re-enqueued by the relay forever.
         await finish_event(ctx["pool"], inbox_event_id, "failed", f"{type(exc).__name__}: {exc}")
         raise
+
+
+PULL_JOB = "pull_shop_orders"
+PUSH_MAX_TRIES = 5  # = workers.settings.MAX_TRIES: the last try records the failure instead of retrying
+
+
+async def schedule_pulls(ctx: dict[str, Any]) -> list[int] | None:
+    """Cron tick: every shop channel whose pull interval has elapsed gets one pull job."""
+    due = await claim_due_channels(ctx["pool"], SHOP_TYPES, DEFAULT_PULL_INTERVAL_S)
+    for channel_id in due:
+        try:
+            await ctx["queue"].enqueue(PULL_JOB, key=f"pull:{channel_id}:{int(datetime.now(UTC).timestamp())}",
+                                       kwargs={"channel_id": channel_id})
+        except QueueUnavailableError as exc:
+            log.warning("pull of channel %s not enqueued (next interval tries again): %s", channel_id, exc)
+    return due or None
+
+
+async def pull_shop_orders(ctx: dict[str, Any], *, channel_id: int) -> dict[str, Any]:
+    """Orders the shop changed since the channel's watermark -> the inbox (adapters/shops/pull.py)."""
+    report = await pull_channel(ctx["pool"], channel_id, clock=lambda: datetime.now(UTC),
+                                policy=ctx.get("shop_policy", DEFAULT_POLICY))
+    return report_dict(report)
+
+
+async def push_shop_status(ctx: dict[str, Any], *, outbox_id: int, event_type: str, aggregate_type: str,
+                           aggregate_id: int, payload: dict[str, Any]) -> str:
+    """An order event -> the shop's status (adapters/shops/status_map.py). A transient shop failure is retried
+    with backoff; the last try, or a refusal, leaves an export entry in the sync log."""
+    try:
+        outcome = await push_status(ctx["pool"], aggregate_id, event_type, payload,
+                                    policy=ctx.get("shop_policy", DEFAULT_POLICY))
+    except Exception as exc:
+        if is_transient(exc):
+            raise retry_later(ctx, exc) from exc
+        raise
+    if outcome.result != "failed":
+        return outcome.result
+    if outcome.transient and int(ctx.get("job_try", 1)) < PUSH_MAX_TRIES:
+        raise retry_later(ctx, RuntimeError(outcome.detail or "shop push failed"))
+    entry = await record_push_failure(ctx["pool"], outcome, aggregate_id, event_type, payload)
+    log.warning("status push of order %s (%s) failed for good, sync log entry %s: %s", aggregate_id, event_type,
+                entry, outcome.detail)
+    return "failed"

@@ -25,7 +25,19 @@ from adapters.db.pg import create_pool
 from adapters.queue.connection import redis_settings
 from adapters.queue.jobs import ArqJobQueue
 from adapters.settings import Settings, get_settings
-from workers.jobs import import_inbox_event, notify_customer, relay_inbox_tick, relay_outbox
+from workers.jobs import (
+    import_inbox_event,
+    notify_customer,
+    pull_shop_orders,
+    push_shop_status,
+    relay_inbox_tick,
+    relay_outbox,
+    schedule_pulls,
+)
+from workers.preorders import RUN_AT_HOUR_UTC, reserve_preorders
+from workers.preorders import TIMEOUT_S as PREORDER_TIMEOUT_S
+
+QUIET_TICKS = ("relay_outbox", "relay_inbox", "schedule_pulls")
 
 
 class QuietRelayTicks(logging.Filter):
@@ -33,7 +45,7 @@ class QuietRelayTicks(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        return record.levelno > logging.INFO or ("relay_outbox" not in message and "relay_inbox" not in message)
+        return record.levelno > logging.INFO or not any(tick in message for tick in QUIET_TICKS)
 
 
 logging.getLogger("arq.worker").addFilter(QuietRelayTicks())
@@ -48,8 +60,14 @@ KEEP_RESULT_S = 3600
 DB_POOL_SIZE = 5
 
 IMPORT_TIMEOUT_S = 30
+# A pull reads pages and may wait for a shop's rate limit; it is not retried (the next interval pulls again).
+PULL_TIMEOUT_S = 300
+PUSH_TIMEOUT_S = 120  # a few shop calls, each with its own short timeout and bounded retries
+PULL_TICK_SECONDS = set(range(0, 60, 5))
 FUNCTIONS: list[Function] = [func(notify_customer, timeout=NOTIFY_TIMEOUT_S, max_tries=MAX_TRIES),
-                             func(import_inbox_event, timeout=IMPORT_TIMEOUT_S, max_tries=MAX_TRIES)]
+                             func(import_inbox_event, timeout=IMPORT_TIMEOUT_S, max_tries=MAX_TRIES),
+                             func(pull_shop_orders, timeout=PULL_TIMEOUT_S, max_tries=1),
+                             func(push_shop_status, timeout=PUSH_TIMEOUT_S, max_tries=MAX_TRIES)]
 
 
 def relay_schedule(queue_name: str) -> list[CronJob]:
@@ -58,7 +76,11 @@ def relay_schedule(queue_name: str) -> list[CronJob]:
     return [cron(relay_outbox, name=f"{queue_name}:relay_outbox", second=set(range(60)), run_at_startup=True,
                  unique=True, timeout=RELAY_TIMEOUT_S, max_tries=1),
             cron(relay_inbox_tick, name=f"{queue_name}:relay_inbox", second=set(range(60)), run_at_startup=True,
-                 unique=True, timeout=RELAY_TIMEOUT_S, max_tries=1)]
+                 unique=True, timeout=RELAY_TIMEOUT_S, max_tries=1),
+            cron(schedule_pulls, name=f"{queue_name}:schedule_pulls", second=PULL_TICK_SECONDS,
+                 run_at_startup=True, unique=True, timeout=RELAY_TIMEOUT_S, max_tries=1),
+            cron(reserve_preorders, name=f"{queue_name}:reserve_preorders", hour={RUN_AT_HOUR_UTC}, minute={0},
+                 second={0}, unique=True, timeout=PREORDER_TIMEOUT_S, max_tries=1)]
 
 
 async def startup(ctx: dict[str, Any]) -> None:

@@ -20,6 +20,8 @@ SETTINGS_DEFAULTS: dict[str, Any] = {
     "return_window_days": 14,
     "default_warehouse_id": None,
     "prices_include_vat": True,
+    "pull_interval_s": 300,  # adapters/shops/pull.py: seconds between scheduled pulls of a shop channel
+    "preorder_reserve_days": 3,  # read by the daily pre-order run (adapters/db/preorders.py)
 }
 
 # The secrets themselves are never selected: only whether they are set.

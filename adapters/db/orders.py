@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 import asyncpg
 
 from domain.errors import ConflictError, NotFoundError, StaleVersionError
-from domain.orders.model import Address, CustomerRef, HistoryEntry, Order, OrderLine, Reservation
+from domain.orders.model import Address, CashReceipt, CustomerRef, HistoryEntry, Order, OrderLine, Reservation
 from domain.orders.status import OrderStatus
 
 NUMBER_PREFIX = "SO-"
@@ -31,17 +32,18 @@ o AS (
 ),
 l AS (
   INSERT INTO sales_order_line (order_id, line_no, product_id, sku, name, quantity, unit_price, vat_rate,
-      prices_include_vat, net, vat, gross)
+      prices_include_vat, net, vat, gross, list_price, price_mismatch)
   SELECT o.id, x.ord::smallint, x.product_id, x.sku, x.name, x.quantity, x.unit_price, x.vat_rate, x.incl,
-      x.net, x.vat, x.gross
+      x.net, x.vat, x.gross, x.list_price, x.mismatch
   FROM o, unnest($25::int[], $26::text[], $27::text[], $28::numeric[], $29::numeric[], $30::numeric[],
-                 $31::boolean[], $32::numeric[], $33::numeric[], $34::numeric[])
-       WITH ORDINALITY AS x(product_id, sku, name, quantity, unit_price, vat_rate, incl, net, vat, gross, ord)
+                 $31::boolean[], $32::numeric[], $33::numeric[], $34::numeric[], $35::numeric[], $36::boolean[])
+       WITH ORDINALITY AS x(product_id, sku, name, quantity, unit_price, vat_rate, incl, net, vat, gross,
+                            list_price, mismatch, ord)
 ),
 h AS (
   INSERT INTO order_history (order_id, action, from_status, to_status, actor, reason, at)
   SELECT o.id, x.action, x.from_status, x.to_status, x.actor, x.reason, x.at
-  FROM o, unnest($35::text[], $36::smallint[], $37::smallint[], $38::text[], $39::text[], $40::timestamptz[])
+  FROM o, unnest($37::text[], $38::smallint[], $39::smallint[], $40::text[], $41::text[], $42::timestamptz[])
        AS x(action, from_status, to_status, actor, reason, at)
 )
 SELECT id, number FROM o
@@ -52,8 +54,12 @@ SELECT o.*,
   (SELECT coalesce(json_agg(json_build_object(
       'product_id', l.product_id, 'sku', l.sku, 'name', l.name, 'quantity', l.quantity::text,
       'unit_price', l.unit_price::text, 'vat_rate', l.vat_rate::text,
-      'prices_include_vat', l.prices_include_vat) ORDER BY l.line_no), '[]')
+      'prices_include_vat', l.prices_include_vat, 'list_price', l.list_price::text,
+      'price_mismatch', l.price_mismatch) ORDER BY l.line_no), '[]')
    FROM sales_order_line l WHERE l.order_id = o.id) AS lines_json,
+  (SELECT json_build_object('id', c.id, 'number', c.number, 'amount', c.amount::text, 'currency', c.currency,
+      'method', c.method, 'created_at', c.created_at)
+   FROM cash_receipt c WHERE c.order_id = o.id) AS cash_receipt_json,
   (SELECT coalesce(json_agg(json_build_object(
       'product_id', r.product_id, 'warehouse_id', r.warehouse_id, 'quantity', r.quantity::text)), '[]')
    FROM stock_reservation r WHERE r.order_id = o.id) AS reservations_json
@@ -63,7 +69,8 @@ LOCK_ORDER = "SELECT id FROM sales_order WHERE id = $1 FOR UPDATE"
 
 UPDATE_ORDER = """
 UPDATE sales_order SET status = $3, approve_status = $4, approval_rule = $5, approval_role = $6, held_from = $7,
-    total_net = $8, total_vat = $9, total_gross = $10, updated_at = $11, version = version + 1
+    total_net = $8, total_vat = $9, total_gross = $10, updated_at = $11, preorder_flagged_at = $12,
+    version = version + 1
 WHERE id = $1 AND version = $2
 """
 # Replacing is a DELETE then an INSERT, as two statements: in one statement an unreferenced DELETE CTE
@@ -71,12 +78,13 @@ WHERE id = $1 AND version = $2
 DELETE_LINES = "DELETE FROM sales_order_line WHERE order_id = $1"
 REPLACE_LINES = """
 INSERT INTO sales_order_line (order_id, line_no, product_id, sku, name, quantity, unit_price, vat_rate,
-    prices_include_vat, net, vat, gross)
+    prices_include_vat, net, vat, gross, list_price, price_mismatch)
 SELECT $1, x.ord::smallint, x.product_id, x.sku, x.name, x.quantity, x.unit_price, x.vat_rate, x.incl, x.net, x.vat,
-    x.gross
+    x.gross, x.list_price, x.mismatch
 FROM unnest($2::int[], $3::text[], $4::text[], $5::numeric[], $6::numeric[], $7::numeric[], $8::boolean[],
-            $9::numeric[], $10::numeric[], $11::numeric[])
-     WITH ORDINALITY AS x(product_id, sku, name, quantity, unit_price, vat_rate, incl, net, vat, gross, ord)
+            $9::numeric[], $10::numeric[], $11::numeric[], $12::numeric[], $13::boolean[])
+     WITH ORDINALITY AS x(product_id, sku, name, quantity, unit_price, vat_rate, incl, net, vat, gross, list_price,
+                          mismatch, ord)
 """
 DELETE_RESERVATIONS = "DELETE FROM stock_reservation WHERE order_id = $1"
 REPLACE_RESERVATIONS = """
@@ -89,6 +97,13 @@ INSERT INTO order_history (order_id, action, from_status, to_status, actor, reas
 SELECT $1, x.action, x.from_status, x.to_status, x.actor, x.reason, x.at
 FROM unnest($2::text[], $3::smallint[], $4::smallint[], $5::text[], $6::text[], $7::timestamptz[])
      AS x(action, from_status, to_status, actor, reason, at)
+"""
+# The receipt number follows its id; one receipt per order (unique order_id).
+INSERT_CASH_RECEIPT = """
+INSERT INTO cash_receipt (id, number, order_id, amount, currency, method, created_at)
+SELECT s.id, 'CR-' || lpad(s.id::text, 7, '0'), $1, $2, $3, $4, $5
+FROM (SELECT nextval('cash_receipt_id_seq') AS id) s
+RETURNING id, number
 """
 HISTORY = "SELECT action, from_status, to_status, actor, reason, at FROM order_history WHERE order_id = $1 ORDER BY id"
 
@@ -107,7 +122,7 @@ def _line_arrays(lines: list[OrderLine]) -> list[list[Any]]:
     return [[x.product_id for x in lines], [x.sku for x in lines], [x.name for x in lines],
             [x.quantity for x in lines], [x.unit_price for x in lines], [x.vat_rate for x in lines],
             [x.prices_include_vat for x in lines], [x.net for x in lines], [x.vat for x in lines],
-            [x.gross for x in lines]]
+            [x.gross for x in lines], [x.list_price for x in lines], [x.price_mismatch for x in lines]]
 
 
 def _history_arrays(history: list[HistoryEntry]) -> list[list[Any]]:
@@ -172,7 +187,7 @@ class SqlOrderRepository:
         status = await self._conn.execute(
             UPDATE_ORDER, order.id, order.version, int(order.status), order.approve_status, order.approval_rule,
             order.approval_role, None if order.held_from is None else int(order.held_from), totals.net, totals.vat,
-            totals.gross, order.updated_at,
+            totals.gross, order.updated_at, order.preorder_flagged_at,
         )
         if status != "UPDATE 1":
             current = await self._conn.fetchval("SELECT version FROM sales_order WHERE id = $1", order.id)
@@ -191,6 +206,11 @@ class SqlOrderRepository:
             await self._conn.execute(REPLACE_RESERVATIONS, order.id, [r.product_id for r in res],
                                      [r.warehouse_id for r in res], [r.quantity for r in res])
             order.reservations_changed = False
+        receipt = order.cash_receipt
+        if receipt is not None and receipt.id is None:
+            row = await self._conn.fetchrow(INSERT_CASH_RECEIPT, order.id, receipt.amount, receipt.currency,
+                                            receipt.method, receipt.created_at)
+            receipt.id, receipt.number = row["id"], row["number"]
         if order.new_history:
             await self._conn.execute(INSERT_HISTORY, order.id, *_history_arrays(order.new_history))
             order.new_history.clear()
@@ -207,9 +227,15 @@ async def read_history(pool: asyncpg.Pool, order_id: int) -> list[HistoryEntry]:
 def _to_domain(m: Any) -> Order:
     lines = [
         OrderLine(item["product_id"], item["sku"], item["name"], Decimal(item["quantity"]),
-                  Decimal(item["unit_price"]), Decimal(item["vat_rate"]), item["prices_include_vat"])
+                  Decimal(item["unit_price"]), Decimal(item["vat_rate"]), item["prices_include_vat"],
+                  None if item.get("list_price") is None else Decimal(item["list_price"]),
+                  bool(item.get("price_mismatch")))
         for item in m["lines_json"]
     ]
+    receipt = None
+    if (raw := m["cash_receipt_json"]) is not None:
+        receipt = CashReceipt(Decimal(raw["amount"]), raw["currency"], raw["method"],
+                              datetime.fromisoformat(raw["created_at"]), raw["id"], raw["number"])
     reservations = [
         Reservation(item["product_id"], item["warehouse_id"], Decimal(item["quantity"]))
         for item in m["reservations_json"]
@@ -225,5 +251,6 @@ def _to_domain(m: Any) -> Order:
         currency=m["currency"], payment_method=m["payment_method"], shipping_address=shipping,
         billing_address=address_from_json(m["billing_address"]), warehouse_id=m["warehouse_id"],
         promised_date=m["promised_date"], notes=m["notes"], lines=lines, reservations=reservations,
+        cash_receipt=receipt, preorder_flagged_at=m["preorder_flagged_at"],
         version=m["version"], created_at=m["created_at"], updated_at=m["updated_at"],
     )

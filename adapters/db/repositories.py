@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 from typing import Any
 
 import asyncpg
 
-from domain.catalog.model import ChannelInfo, NewCustomer, ProductInfo
+from domain.catalog.model import ChannelInfo, CustomerPrices, NewCustomer, ProductInfo
 from domain.errors import ConflictError
 from domain.orders.approval import ApprovalRule
 from domain.orders.model import CustomerRef
@@ -33,6 +34,12 @@ _CHANNEL = "SELECT id, name, type, active, settings FROM channel WHERE id = $1"
 _PRODUCTS = "SELECT id, sku, name, vat_rate, active FROM product WHERE sku = ANY($1::text[])"
 _PRODUCTS_BY_ID = "SELECT id, sku, name, vat_rate, active FROM product WHERE id = ANY($1::int[])"
 _DEFAULT_WAREHOUSE = "SELECT id FROM warehouse ORDER BY is_default DESC, id LIMIT 1"
+_CUSTOMER_PRICES = """
+SELECT pl.id, pl.currency, pl.prices_include_vat,
+  (SELECT coalesce(json_object_agg(i.product_id::text, i.price::text), '{}') FROM price_list_item i
+   WHERE i.price_list_id = pl.id AND i.product_id = ANY($2::int[])) AS prices
+FROM customer c JOIN price_list pl ON pl.id = c.price_list_id WHERE c.id = $1
+"""
 
 
 class ChannelCache:
@@ -92,6 +99,13 @@ class SqlCatalog:
 
     async def warehouse_exists(self, warehouse_id: int) -> bool:
         return await self._conn.fetchval("SELECT 1 FROM warehouse WHERE id = $1", warehouse_id) is not None
+
+    async def customer_prices(self, customer_id: int, product_ids: Sequence[int]) -> CustomerPrices | None:
+        row = await self._conn.fetchrow(_CUSTOMER_PRICES, customer_id, list(set(product_ids)))
+        if row is None:
+            return None
+        prices = {int(k): Decimal(v) for k, v in row["prices"].items()}
+        return CustomerPrices(row["id"], row["currency"], row["prices_include_vat"], prices)
 
 
 def _customer(r: Any) -> CustomerRef:

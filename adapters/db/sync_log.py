@@ -157,6 +157,6 @@ async def set_status(pool: asyncpg.Pool, entry_id: int, status: str, by: str) ->
 
 async def open_entry_ids(pool: asyncpg.Pool, error_type: str, channel_id: int | None, limit: int) -> list[int]:
     rows = await pool.fetch(
-        "SELECT id FROM sync_log WHERE status = 'open' AND direction = 'import' AND error_type = $1 "
+        "SELECT id FROM sync_log WHERE status = 'open' AND error_type = $1 "
         "AND ($2::int IS NULL OR channel_id = $2) ORDER BY id LIMIT $3", error_type, channel_id, limit)
     return [r["id"] for r in rows]

@@ -177,6 +177,7 @@ sales_order = Table(
     Column("billing_address", JSONB),
     Column("warehouse_id", ForeignKey("warehouse.id"), nullable=False),
     Column("promised_date", Date),
+    Column("preorder_flagged_at", DateTime(timezone=True)),
     Column("notes", Text),
     Column("total_net", MONEY, nullable=False),
     Column("total_vat", MONEY, nullable=False),
@@ -205,6 +206,38 @@ sales_order_line = Table(
     Column("net", MONEY, nullable=False),
     Column("vat", MONEY, nullable=False),
     Column("gross", MONEY, nullable=False),
+    Column("list_price", PRICE),  # B2B portal: the customer's price-list price, on the channel's VAT basis
+    Column("price_mismatch", Boolean, nullable=False, server_default=text("false")),
+)
+
+# A POS sale's receipt, issued when the order is paid at the counter (one per order).
+cash_receipt = Table(
+    "cash_receipt", metadata,
+    Column("id", BigInteger, primary_key=True),
+    Column("number", String(32), nullable=False, unique=True),
+    Column("order_id", ForeignKey("sales_order.id", ondelete="CASCADE"), nullable=False, unique=True),
+    Column("amount", MONEY, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("method", String(64), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+# An agent's estimate (Sales -> Estimates); converting it creates an order whose external_ref is its number.
+estimate = Table(
+    "estimate", metadata,
+    Column("id", BigInteger, primary_key=True),
+    Column("number", String(32), nullable=False, unique=True),
+    Column("channel_id", ForeignKey("channel.id"), nullable=False),
+    Column("customer", JSONB, nullable=False),
+    Column("shipping_address", JSONB, nullable=False),
+    Column("lines", JSONB, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("payment_method", String(64), nullable=False),
+    Column("valid_until", Date, nullable=False),
+    Column("notes", Text),
+    Column("order_id", ForeignKey("sales_order.id", ondelete="SET NULL")),
+    Column("created_by", String(200), nullable=False),
+    _created(),
 )
 
 order_history = Table(
@@ -319,6 +352,16 @@ inbox_event = Table(
     CheckConstraint("status IN ('pending', 'processed', 'failed', 'ignored')", name="status_known"),
     Index("ix_inbox_event_pending", "id", postgresql_where=text("status = 'pending'")),
     Index("ix_inbox_event_channel_id_external_ref", "channel_id", "external_ref"),
+)
+
+# The scheduled pull per shop channel: when it last ran, how far it got (the newest shop modification time
+# it has stored) and why the last run failed, if it did.
+channel_sync_state = Table(
+    "channel_sync_state", metadata,
+    Column("channel_id", ForeignKey("channel.id", ondelete="CASCADE"), primary_key=True),
+    Column("last_pull_at", DateTime(timezone=True)),
+    Column("watermark", DateTime(timezone=True)),
+    Column("last_error", Text),
 )
 
 # The guide's diary_sync: one entry per (channel, direction, external_ref, error_type); a repeated failure

@@ -88,7 +88,9 @@ class SqlUnitOfWork:
             for event in order.events:
                 types.append(event.name)
                 ids.append(order.id)
-                payloads.append({"order_id": order.id, "number": order.number, **event.payload()})
+                # source (the channel type) lets the relay route shop-only consumers (the status push).
+                payloads.append({"order_id": order.id, "number": order.number, "source": order.source,
+                                 **event.payload()})
                 times.append(event.at)
             order.events.clear()
         if types:

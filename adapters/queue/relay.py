@@ -22,7 +22,16 @@ log = logging.getLogger("oms.relay")
 BATCH_SIZE = 100
 CLAIM_TIMEOUT = timedelta(seconds=30)  # far above the few milliseconds a batch takes to enqueue
 
-Routes = Mapping[str, Sequence[str]]  # event type -> consumer job names; unrouted events are only published
+# event type (or "event type@order source") -> consumer job names; unrouted events are only published
+Routes = Mapping[str, Sequence[str]]
+
+
+def routed_jobs(routes: Routes, message: OutboxMessage) -> tuple[str, ...]:
+    """Jobs routed by event type, plus those routed by "event type@order source" (e.g. the status push,
+    which only orders imported from a shop need)."""
+    source = message.payload.get("source") if isinstance(message.payload, dict) else None
+    by_source = routes.get(f"{message.event_type}@{source}", ()) if source else ()
+    return (*routes.get(message.event_type, ()), *by_source)
 
 
 def outbox_job_key(message: OutboxMessage, job: str) -> str:
@@ -55,7 +64,7 @@ async def relay_batch(outbox: SqlOutbox, queue: ArqJobQueue, routes: Routes, *, 
     error: str | None = None
     try:
         for message in batch.messages:
-            for job in routes.get(message.event_type, ()):
+            for job in routed_jobs(routes, message):
                 if await queue.enqueue(job, key=outbox_job_key(message, job), kwargs=message.job_kwargs()):
                     enqueued += 1
                 else:

@@ -24,6 +24,7 @@ from domain.orders.actions import HANDLERS, replace_lines, run_action
 from domain.orders.commands import CreateOrder, CustomerInput, LineInput, OrderAction, ReplaceLines
 from domain.orders.create import create_order
 from domain.orders.model import Address, HistoryEntry, Order
+from domain.orders.status import OrderStatus
 
 router = APIRouter(prefix="/api/omni_sales/orders", tags=["orders"])
 
@@ -83,7 +84,9 @@ async def create(
         assert order.id is not None
         history = await read_history(container.pool, order.id)
         return _order_response(order, actor, history, 201, {"Idempotent-Replayed": "true"})
-    assert order.created_at is not None
+    assert order.created_at is not None and order.id is not None
+    if order.status is not OrderStatus.DRAFT:  # e.g. a POS sale, paid in the same use case: several rows
+        return _order_response(order, actor, await read_history(container.pool, order.id), 201)
     created = HistoryEntry("create", None, int(order.status), actor.label, None, order.created_at)
     return _order_response(order, actor, [created], 201)
 

@@ -9,7 +9,8 @@ from fastapi import APIRouter, Depends, Query
 from starlette.responses import Response
 
 from adapters.db.sync_log import SyncLogFilter, get_entry, list_entries, open_entry_ids, set_status
-from adapters.shops.intake import Retried, retry_entry
+from adapters.shops.intake import Retried
+from adapters.shops.sync_retry import retry_sync_entry
 from api.deps import ContainerDep, StaffOnly, require
 from api.responses import JSONResponse
 from api.schemas.masterdata import READ, Cursor, DbId, Limit, PathId, problems
@@ -54,13 +55,14 @@ async def list_sync_log(actor: StaffOnly, container: ContainerDep, channel_id: A
 
 
 @router.post("/retry", response_model=BulkRetryOut, responses=problems(400, 401, 403, 413, 422),
-             summary="Retry every open import entry of one error type")
+             summary="Retry every open entry of one error type")
 async def bulk_retry(body: BulkRetryIn, actor: SyncDesk, container: ContainerDep) -> Response:
-    """Up to 100 open import entries of this error type (optionally one channel), oldest first, each run now;
+    """Up to 100 open entries of this error type (optionally one channel), oldest first, each run now;
     the answer lists what became of each."""
     results = []
     for entry_id in await open_entry_ids(container.pool, body.error_type, body.channel_id, BULK_LIMIT):
-        results.append(_retried(await retry_entry(container.pool, entry_id, by=actor.label, clock=container.clock)))
+        results.append(_retried(await retry_sync_entry(container.pool, entry_id, by=actor.label,
+                                                       clock=container.clock)))
     ok = sum(1 for r in results if r["result"] in ("created", "updated", "unchanged"))
     return JSONResponse({"items": results, "retried": len(results), "succeeded": ok})
 
@@ -76,8 +78,10 @@ async def get_sync_entry(entry_id: PathId, actor: StaffOnly, container: Containe
 async def retry(entry_id: PathId, actor: SyncDesk, container: ContainerDep) -> Response:
     """Runs the import again from the stored payload, now. Success resolves the entry (the order exists); the
     same failure counts another attempt with the new message; a different failure resolves this entry and
-    opens (or counts) the entry of the new cause, named in sync_entry_id."""
-    return JSONResponse(_retried(await retry_entry(container.pool, entry_id, by=actor.label, clock=container.clock)))
+    opens (or counts) the entry of the new cause, named in sync_entry_id. An export entry sends its status
+    push to the shop again; a channel's failed scheduled pull (external_ref "(scheduled pull)") pulls again."""
+    return JSONResponse(_retried(await retry_sync_entry(container.pool, entry_id, by=actor.label,
+                                                        clock=container.clock)))
 
 
 @router.post("/{entry_id}/resolve", response_model=SyncEntryOut, responses=ACTION, summary="Mark resolved")

@@ -53,9 +53,15 @@ class ChannelSettingsIn(StrictModel):
     return_window_days: int | None = Field(default=None, ge=0, le=365, description="default 14")
     default_warehouse_id: DbId | None = Field(default=None, description="null: the default warehouse")
     prices_include_vat: bool | None = Field(default=None, description="default true")
+    preorder_reserve_days: int | None = Field(
+        default=None, ge=0, le=365, description="pre-orders: reserve stock this many days before the promised "
+                                                "date; default 3")
+    pull_interval_s: int | None = Field(default=None, ge=30, le=86400,
+                                        description="seconds between scheduled pulls of a shop channel; default 300")
 
-    _not_null = field_validator("invoice_mode", "approval_rules", "payment_methods", "auto_delivery_note",
-                                "return_window_days", "prices_include_vat")(reject_null)
+    _not_null = field_validator("pull_interval_s", "invoice_mode", "approval_rules", "payment_methods",
+                                "auto_delivery_note",
+                                "return_window_days", "prices_include_vat", "preorder_reserve_days")(reject_null)
 
 
 class ChannelIn(StrictModel):
@@ -65,7 +71,9 @@ class ChannelIn(StrictModel):
     settings: ChannelSettingsIn = Field(default_factory=ChannelSettingsIn)
     webhook_secret: Secret | None = Field(default=None, description="write-only; HMAC key of shop webhooks")
     api_credentials: dict[Key64, CredentialValue] | None = Field(
-        default=None, max_length=20, description="write-only; the shop's REST credentials")
+        default=None, max_length=20,
+        description="write-only; the shop's API credentials. WooCommerce: base_url, consumer_key, consumer_secret; "
+                    "Shopify: shop_domain (or base_url), access_token, api_version (default 2025-07)")
 
 
 class ChannelPatch(StrictModel):
@@ -115,6 +123,8 @@ class ChannelSettingsOut(BaseModel):
     return_window_days: int
     default_warehouse_id: int | None
     prices_include_vat: bool
+    pull_interval_s: int = 300
+    preorder_reserve_days: int = 3
 
 
 class ChannelOut(BaseModel):

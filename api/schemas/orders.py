@@ -82,6 +82,20 @@ class LineOut(LooseModel):
     net: str
     vat: str
     gross: str
+    list_price: str | None = Field(default=None, description="B2B portal: the customer's price-list price")
+    price_mismatch: bool = Field(default=False, description="B2B portal: the line differs from the price list "
+                                                            "(or its product is not on it)")
+
+
+class CashReceiptOut(LooseModel):
+    """The receipt of a POS sale, issued when the order was paid at the counter."""
+
+    id: int
+    number: str
+    amount: str
+    currency: str
+    method: str
+    created_at: datetime
 
 
 class VatBreakdown(LooseModel):
@@ -144,6 +158,10 @@ class OrderOut(LooseModel):
     lines: list[LineOut]
     totals: TotalsOut
     reserved: bool
+    price_mismatch: bool = Field(default=False, description="some line differs from the customer's price list")
+    cash_receipt: CashReceiptOut | None = None
+    preorder_flagged_at: datetime | None = Field(
+        default=None, description="pre-order: when the daily run last found its stock short")
     version: int
     created_at: datetime
     updated_at: datetime

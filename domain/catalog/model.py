@@ -39,3 +39,13 @@ class NewCustomer:
     phone: str | None
     type: str = "b2c"
     vat_code: str | None = None
+
+
+@dataclass(frozen=True)
+class CustomerPrices:
+    """A customer's price list, restricted to the products asked about."""
+
+    price_list_id: int
+    currency: str
+    prices_include_vat: bool
+    prices: dict[int, Decimal]  # product id -> list price

@@ -10,6 +10,7 @@ from domain.orders.commands import OrderAction, ReplaceLines
 from domain.orders.create import _lines
 from domain.orders.model import Order, Reservation
 from domain.orders.permissions import ACTION_ROLES, role_allows
+from domain.orders.pricing import check_list_prices
 from domain.ports import Clock, UnitOfWork
 from domain.stock import describe_shortages, needed_per_product, reserve_lines
 
@@ -142,8 +143,9 @@ async def replace_lines(cmd: ReplaceLines, *, actor: Actor, uow: UnitOfWork, clo
         channel = await uow.catalog.channel(order.channel_id)
         assert channel is not None
         products = await uow.catalog.products_by_sku([line.sku for line in cmd.lines])
-        order.replace_lines(_lines(cmd.lines, products, channel), by=actor, at=clock(),
-                            rules=channel.approval_rules)
+        lines = await check_list_prices(_lines(cmd.lines, products, channel), customer_id=order.customer.id,
+                                        currency=order.currency, channel=channel, uow=uow)
+        order.replace_lines(lines, by=actor, at=clock(), rules=channel.approval_rules)
         await uow.orders.save(order)
         await uow.commit()
     return order

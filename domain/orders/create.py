@@ -9,6 +9,7 @@ from domain.catalog.model import ChannelInfo, NewCustomer, ProductInfo
 from domain.errors import ConflictError, FieldError, PermissionDeniedError, ValidationError
 from domain.orders.commands import CreateOrder, CustomerInput, LineInput
 from domain.orders.model import CustomerRef, Order, OrderLine
+from domain.orders.pricing import check_list_prices
 from domain.ports import Clock, IdempotencyRecord, UnitOfWork
 
 
@@ -19,7 +20,8 @@ class Created:
 
 
 async def create_order(cmd: CreateOrder, *, actor: Actor, uow: UnitOfWork, clock: Clock) -> Created:
-    """Create an order in draft (approval evaluated on the channel's rules); a repeated key replays."""
+    """Create an order in draft (approval evaluated on the channel's rules; POS sales are paid at once, B2B
+    portal lines checked against the customer's price list); a repeated key replays."""
     # Keyed by who the caller is, not by name: two API keys may share a name, and must never replay
     # each other's orders (from another channel).
     scope = f"{actor.kind}:{actor.id}" if actor.id is not None else actor.label
@@ -64,11 +66,16 @@ async def _build(cmd: CreateOrder, actor: Actor, uow: UnitOfWork, clock: Clock) 
     if warehouse_id is None:
         raise ValidationError("no warehouse is configured", [FieldError("channel_id", "channel has no warehouse")])
     products = await uow.catalog.products_by_sku([line.sku for line in cmd.lines])
-    lines = _lines(cmd.lines, products, channel)
+    if channel.type == "preorder" and cmd.promised_date is None:
+        raise ValidationError("a pre-order needs a promised delivery date",
+                              [FieldError("promised_date", "required on a preorder channel")])
     customer = await _customer(cmd.customer, uow)
-    return Order.create(
+    lines = await check_list_prices(_lines(cmd.lines, products, channel), customer_id=customer.id,
+                                    currency=cmd.currency, channel=channel, uow=uow)
+    now = clock()
+    order = Order.create(
         by=actor,
-        at=clock(),
+        at=now,
         rules=channel.approval_rules,
         channel_id=channel.id,
         source=channel.type,
@@ -83,6 +90,9 @@ async def _build(cmd: CreateOrder, actor: Actor, uow: UnitOfWork, clock: Clock) 
         promised_date=cmd.promised_date,
         notes=cmd.notes,
     )
+    if channel.type == "pos":
+        order.pay_at_counter(by=actor, at=now)
+    return order
 
 
 def _lines(inputs: list[LineInput], products: dict[str, ProductInfo], channel: ChannelInfo) -> list[OrderLine]:

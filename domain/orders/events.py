@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 
 @dataclass(frozen=True)
@@ -82,3 +82,29 @@ class CustomerNotificationRequested(OrderEvent):
 
     def payload(self) -> dict[str, object]:
         return {"template": self.template, **self.data}
+
+
+@dataclass(frozen=True)
+class PreorderStockReserved(OrderEvent):
+    promised_date: date | None
+
+    @property
+    def name(self) -> str:
+        return "order.preorder_reserved"
+
+    def payload(self) -> dict[str, object]:
+        return {"promised_date": None if self.promised_date is None else self.promised_date.isoformat()}
+
+
+@dataclass(frozen=True)
+class PreorderStockShort(OrderEvent):
+    promised_date: date | None
+    missing: str
+
+    @property
+    def name(self) -> str:
+        return "order.preorder_stock_short"
+
+    def payload(self) -> dict[str, object]:
+        return {"promised_date": None if self.promised_date is None else self.promised_date.isoformat(),
+                "missing": self.missing}

@@ -18,6 +18,8 @@ from domain.orders.events import (
     OrderEvent,
     OrderLinesChanged,
     OrderStatusChanged,
+    PreorderStockReserved,
+    PreorderStockShort,
 )
 from domain.orders.status import (
     EDITABLE,
@@ -61,6 +63,10 @@ class OrderLine:
     unit_price: Decimal
     vat_rate: Decimal  # percent, from the product
     prices_include_vat: bool = True
+    # B2B portal: the customer's price-list price (on the channel's VAT basis) and whether the line differs
+    # from it (or is not on the list at all). A flag for the operator, not a refusal.
+    list_price: Decimal | None = None
+    price_mismatch: bool = False
     # Amounts are rounded once, when the line is made: the line is immutable, and totals read them often.
     net: Decimal = field(init=False, compare=False)
     vat: Decimal = field(init=False, compare=False)
@@ -94,6 +100,18 @@ class Reservation:
     quantity: Decimal
 
 
+@dataclass
+class CashReceipt:
+    """The receipt of a POS sale, paid at the counter; id and number come from the repository."""
+
+    amount: Decimal
+    currency: str
+    method: str
+    created_at: datetime
+    id: int | None = None
+    number: str | None = None
+
+
 @dataclass(frozen=True)
 class HistoryEntry:
     action: str
@@ -124,6 +142,8 @@ class Order:
     approval_role: str | None = None
     held_from: OrderStatus | None = None
     reservations: list[Reservation] = field(default_factory=list)
+    cash_receipt: CashReceipt | None = None
+    preorder_flagged_at: datetime | None = None  # when the daily job last found a pre-order's stock short
     id: int | None = None
     number: str | None = None
     version: int = 1
@@ -172,6 +192,15 @@ class Order:
     def allowed_targets(self) -> list[OrderStatus]:
         return allowed_targets(self.status, self.held_from)
 
+    @property
+    def price_mismatch(self) -> bool:
+        return any(line.price_mismatch for line in self.lines)
+
+    @property
+    def awaits_preorder_stock(self) -> bool:
+        """A confirmed pre-order whose stock was not reserved at confirmation (the daily job's work)."""
+        return self.is_preorder and self.status is S.CONFIRMED and not self.reservations
+
     # ----- status transitions ---------------------------------------------------------------
     def _move(self, target: OrderStatus, action: str, by: Actor, at: datetime, reason: str | None) -> None:
         allowed = self.allowed_targets()
@@ -208,6 +237,35 @@ class Order:
 
     def mark_paid(self, *, by: Actor, at: datetime, reference: str | None = None) -> None:
         self._move(S.PAID, "mark_paid", by, at, reference)
+
+    def pay_at_counter(self, *, by: Actor, at: datetime) -> None:
+        """A POS sale is paid when it is made: draft -> pending_payment -> paid, and a receipt is issued."""
+        if self.cash_receipt is not None:
+            raise InvalidTransitionError(self.status.label, "pay at counter (already paid)", [])
+        self.request_payment(by=by, at=at)
+        self.mark_paid(by=by, at=at, reference="paid at the counter (POS)")
+        self.cash_receipt = CashReceipt(self.totals.gross, self.currency, self.payment_method, at)
+
+    def reserve_preorder(self, *, by: Actor, at: datetime, reservations: Sequence[Reservation]) -> None:
+        """The promised date came near and the stock is there: hold it for the order."""
+        if not self.awaits_preorder_stock:
+            raise InvalidTransitionError(self.status.label, "reserve pre-order stock", [])
+        self._hold_stock(reservations)
+        self.preorder_flagged_at = None
+        self.updated_at = at
+        self.new_history.append(HistoryEntry("reserve_preorder", int(self.status), int(self.status), by.label,
+                                             None, at))
+        self.events.append(PreorderStockReserved(at, self.promised_date))
+
+    def flag_preorder_short(self, *, by: Actor, at: datetime, missing: str) -> None:
+        """The promised date is near and the stock is not there: tell the operator (once per shortage)."""
+        if not self.awaits_preorder_stock:
+            raise InvalidTransitionError(self.status.label, "flag pre-order stock", [])
+        self.preorder_flagged_at = at
+        self.updated_at = at
+        self.new_history.append(HistoryEntry("preorder_stock_short", int(self.status), int(self.status),
+                                             by.label, missing, at))
+        self.events.append(PreorderStockShort(at, self.promised_date, missing))
 
     def check_can_confirm(self) -> None:
         """Raise unless a confirm (or a move to stock_unavailable at confirm) is allowed now."""

@@ -83,7 +83,8 @@ async def test_settings_default_when_left_out(client: httpx.AsyncClient, world: 
     assert body["active"] is True and body["webhook_secret_set"] is False and body["api_credentials_set"] is False
     assert body["settings"] == {"invoice_mode": "on_confirm", "approval_rules": [], "payment_methods": {},
                                 "auto_delivery_note": False, "return_window_days": 14,
-                                "default_warehouse_id": None, "prices_include_vat": True}
+                                "default_warehouse_id": None, "prices_include_vat": True,
+                                "preorder_reserve_days": 3, "pull_interval_s": 300}
 
 
 async def test_approval_rules_are_validated_field_by_field(client: httpx.AsyncClient, world: World) -> None:

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from types import TracebackType
 
-from domain.catalog.model import ChannelInfo, NewCustomer, ProductInfo
+from domain.catalog.model import ChannelInfo, CustomerPrices, NewCustomer, ProductInfo
 from domain.errors import ConflictError, NotFoundError, StaleVersionError
 from domain.orders.model import CustomerRef, HistoryEntry, Order
 from domain.ports import IdempotencyRecord
@@ -36,6 +36,7 @@ class FakeDatabase:
     products: dict[int, ProductInfo] = field(default_factory=dict)
     warehouses: list[int] = field(default_factory=list)
     customers: dict[int, CustomerRef] = field(default_factory=dict)
+    price_lists: dict[int, CustomerPrices] = field(default_factory=dict)  # customer id -> price list
     levels: dict[tuple[int, int], StockLevel] = field(default_factory=dict)  # (warehouse, product)
     orders: dict[int, Order] = field(default_factory=dict)
     history: dict[int, list[HistoryEntry]] = field(default_factory=dict)
@@ -128,6 +129,13 @@ class FakeCatalog:
 
     async def warehouse_exists(self, warehouse_id: int) -> bool:
         return warehouse_id in self._db.warehouses
+
+    async def customer_prices(self, customer_id: int, product_ids: Sequence[int]) -> CustomerPrices | None:
+        found = self._db.price_lists.get(customer_id)
+        if found is None:
+            return None
+        return CustomerPrices(found.price_list_id, found.currency, found.prices_include_vat,
+                              {p: v for p, v in found.prices.items() if p in product_ids})
 
 
 class FakeCustomerDirectory:

@@ -159,6 +159,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/omni_sales/channels/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Channel health
+         * @description Every channel with its last webhook, last event and last pull, and its open sync log entries.
+         */
+        get: operations["get_channel_health_api_omni_sales_channels_health_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/omni_sales/channels/{channel_id}": {
         parameters: {
             query?: never;
@@ -519,8 +539,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Retry every open import entry of one error type
-         * @description Up to 100 open import entries of this error type (optionally one channel), oldest first, each run now;
+         * Retry every open entry of one error type
+         * @description Up to 100 open entries of this error type (optionally one channel), oldest first, each run now;
          *     the answer lists what became of each.
          */
         post: operations["bulk_retry_api_omni_sales_sync_log_retry_post"];
@@ -600,7 +620,8 @@ export interface paths {
          * Retry the import
          * @description Runs the import again from the stored payload, now. Success resolves the entry (the order exists); the
          *     same failure counts another attempt with the new message; a different failure resolves this entry and
-         *     opens (or counts) the entry of the new cause, named in sync_entry_id.
+         *     opens (or counts) the entry of the new cause, named in sync_entry_id. An export entry sends its status
+         *     push to the shop again; a channel's failed scheduled pull (external_ref "(scheduled pull)") pulls again.
          */
         post: operations["retry_api_omni_sales_sync_log__entry_id__retry_post"];
         delete?: never;
@@ -653,6 +674,68 @@ export interface paths {
          * @description Fields left out keep their value. Orders already placed keep the name and VAT rate they were taken with.
          */
         patch: operations["update_product_api_products__product_id__patch"];
+        trace?: never;
+    };
+    "/api/sales/estimates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List estimates
+         * @description Newest first, keyset-paginated.
+         */
+        get: operations["list_estimates_api_sales_estimates_get"];
+        put?: never;
+        /**
+         * Create an estimate
+         * @description An estimate names a sales channel, known active products and a validity date not in the past.
+         */
+        post: operations["create_api_sales_estimates_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sales/estimates/{estimate_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One estimate */
+        get: operations["get_estimate_api_sales_estimates__estimate_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sales/estimates/{estimate_id}/convert": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Convert an estimate into an order
+         * @description An open estimate becomes an order on its sales channel (201); converting again answers the same order
+         *     (200); an expired estimate is a 409.
+         */
+        post: operations["convert_api_sales_estimates__estimate_id__convert_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/sales/price_lists": {
@@ -1109,6 +1192,74 @@ export interface components {
             /** Succeeded */
             succeeded: number;
         };
+        /**
+         * CashReceiptOut
+         * @description The receipt of a POS sale, issued when the order was paid at the counter.
+         */
+        CashReceiptOut: {
+            /** Amount */
+            amount: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Currency */
+            currency: string;
+            /** Id */
+            id: number;
+            /** Method */
+            method: string;
+            /** Number */
+            number: string;
+        };
+        /** ChannelHealthOut */
+        ChannelHealthOut: {
+            /** Active */
+            active: boolean;
+            /** Id */
+            id: number;
+            /**
+             * Last Event At
+             * @description newest inbox event of any kind, pulled ones included
+             */
+            last_event_at: string | null;
+            /**
+             * Last Pull At
+             * @description when the scheduled pull last ran
+             */
+            last_pull_at: string | null;
+            /**
+             * Last Pull Error
+             * @description why the last pull failed, when it did
+             */
+            last_pull_error: string | null;
+            /**
+             * Last Webhook At
+             * @description newest event a shop webhook delivered
+             */
+            last_webhook_at: string | null;
+            /** Name */
+            name: string;
+            /**
+             * Open Errors
+             * @description open sync log entries
+             */
+            open_errors: number;
+            open_errors_by_type: components["schemas"]["OpenErrorCounts"];
+            /** Type */
+            type: string;
+        };
+        /** ChannelHealthPage */
+        ChannelHealthPage: {
+            /** Items */
+            items: components["schemas"]["ChannelHealthOut"][];
+            /**
+             * Next Cursor
+             * @description always null: every channel is on the one page
+             */
+            next_cursor: string | null;
+        };
         /** ChannelIn */
         ChannelIn: {
             /**
@@ -1118,7 +1269,7 @@ export interface components {
             active: boolean;
             /**
              * Api Credentials
-             * @description write-only; the shop's REST credentials
+             * @description write-only; the shop's API credentials. WooCommerce: base_url, consumer_key, consumer_secret; Shopify: shop_domain (or base_url), access_token, api_version (default 2025-07)
              */
             api_credentials?: {
                 [key: string]: string;
@@ -1222,10 +1373,20 @@ export interface components {
                 [key: string]: string;
             } | null;
             /**
+             * Preorder Reserve Days
+             * @description pre-orders: reserve stock this many days before the promised date; default 3
+             */
+            preorder_reserve_days?: number | null;
+            /**
              * Prices Include Vat
              * @description default true
              */
             prices_include_vat?: boolean | null;
+            /**
+             * Pull Interval S
+             * @description seconds between scheduled pulls of a shop channel; default 300
+             */
+            pull_interval_s?: number | null;
             /**
              * Return Window Days
              * @description default 14
@@ -1246,8 +1407,18 @@ export interface components {
             payment_methods: {
                 [key: string]: string;
             };
+            /**
+             * Preorder Reserve Days
+             * @default 3
+             */
+            preorder_reserve_days: number;
             /** Prices Include Vat */
             prices_include_vat: boolean;
+            /**
+             * Pull Interval S
+             * @default 300
+             */
+            pull_interval_s: number;
             /** Return Window Days */
             return_window_days: number;
         };
@@ -1327,6 +1498,102 @@ export interface components {
             /** Vat Code */
             vat_code?: string | null;
         };
+        /** EstimateCustomerOut */
+        EstimateCustomerOut: {
+            /** Email */
+            email?: string | null;
+            /** Id */
+            id?: number | null;
+            /** Name */
+            name?: string | null;
+        };
+        /** EstimateIn */
+        EstimateIn: {
+            /**
+             * Channel Id
+             * @description a channel of type sales; default the first active one
+             */
+            channel_id?: number | null;
+            /**
+             * Currency
+             * @default RON
+             */
+            currency: string;
+            customer: components["schemas"]["api__schemas__orders__CustomerIn"];
+            /** Lines */
+            lines: components["schemas"]["LineIn"][];
+            /** Notes */
+            notes?: string | null;
+            /**
+             * Payment Method
+             * @default op
+             */
+            payment_method: string;
+            shipping_address: components["schemas"]["AddressIn"];
+            /**
+             * Valid Until
+             * Format: date
+             */
+            valid_until: string;
+        };
+        /** EstimateLineOut */
+        EstimateLineOut: {
+            /** Name */
+            name: string | null;
+            /** Quantity */
+            quantity: string;
+            /** Sku */
+            sku: string;
+            /** Unit Price */
+            unit_price: string;
+        };
+        /** EstimateOut */
+        EstimateOut: {
+            /** Channel Id */
+            channel_id: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Created By */
+            created_by: string;
+            /** Currency */
+            currency: string;
+            customer: components["schemas"]["EstimateCustomerOut"];
+            /** Id */
+            id: number;
+            /** Lines */
+            lines: components["schemas"]["EstimateLineOut"][];
+            /** Notes */
+            notes: string | null;
+            /** Number */
+            number: string;
+            /** Order Id */
+            order_id: number | null;
+            /** Payment Method */
+            payment_method: string;
+            shipping_address: components["schemas"]["api__schemas__orders__AddressOut"];
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "open" | "converted" | "expired";
+            /** Total */
+            total: string;
+            /**
+             * Valid Until
+             * Format: date
+             */
+            valid_until: string;
+        };
+        /** EstimatePage */
+        EstimatePage: {
+            /** Items */
+            items: components["schemas"]["EstimateOut"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
         /** HistoryOut */
         HistoryOut: {
             /** Action */
@@ -1372,10 +1639,21 @@ export interface components {
             gross: string;
             /** Line No */
             line_no: number;
+            /**
+             * List Price
+             * @description B2B portal: the customer's price-list price
+             */
+            list_price?: string | null;
             /** Name */
             name: string;
             /** Net */
             net: string;
+            /**
+             * Price Mismatch
+             * @description B2B portal: the line differs from the price list (or its product is not on it)
+             * @default false
+             */
+            price_mismatch: boolean;
             /** Product Id */
             product_id: number;
             /** Quantity */
@@ -1446,6 +1724,21 @@ export interface components {
             /** Scopes */
             scopes: string[];
         };
+        /** OpenErrorCounts */
+        OpenErrorCounts: {
+            /** Customer Not Created */
+            customer_not_created: number;
+            /** Missing Sku */
+            missing_sku: number;
+            /** Other */
+            other: number;
+            /** Payment Not Recognised */
+            payment_not_recognised: number;
+            /** Remote Error */
+            remote_error: number;
+            /** Stock Insufficient */
+            stock_insufficient: number;
+        };
         /** OrderIn */
         OrderIn: {
             billing_address?: components["schemas"]["AddressIn"] | null;
@@ -1479,6 +1772,7 @@ export interface components {
             /** Approve Status Label */
             approve_status_label: string;
             billing_address: components["schemas"]["api__schemas__orders__AddressOut"] | null;
+            cash_receipt?: components["schemas"]["CashReceiptOut"] | null;
             /** Channel Id */
             channel_id: number;
             /**
@@ -1507,6 +1801,17 @@ export interface components {
             number: string;
             /** Payment Method */
             payment_method: string;
+            /**
+             * Preorder Flagged At
+             * @description pre-order: when the daily run last found its stock short
+             */
+            preorder_flagged_at?: string | null;
+            /**
+             * Price Mismatch
+             * @description some line differs from the customer's price list
+             * @default false
+             */
+            price_mismatch: boolean;
             /** Promised Date */
             promised_date: string | null;
             /** Reserved */
@@ -3100,6 +3405,53 @@ export interface operations {
             };
             /** @description Request Entity Too Large */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_channel_health_api_omni_sales_channels_health_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChannelHealthPage"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5268,6 +5620,269 @@ export interface operations {
             };
             /** @description Request Entity Too Large */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_estimates_api_sales_estimates_get: {
+        parameters: {
+            query?: {
+                /** @description next_cursor of the previous page */
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EstimatePage"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_api_sales_estimates_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EstimateIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EstimateOut"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_estimate_api_sales_estimates__estimate_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                estimate_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EstimateOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    convert_api_sales_estimates__estimate_id__convert_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                estimate_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description already converted: the same order */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderOut"];
+                };
+            };
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };
