@@ -4,6 +4,7 @@ import { appRoute } from '@/routes/_app/route';
 import { loginRoute } from '@/routes/login/route';
 import { masterDataRoutes } from '@/routes/masterdata';
 import { backOrdersRoute } from '@/routes/omni_sales/back-orders/route';
+import { diarySyncRoute } from '@/routes/omni_sales/diary-sync/route';
 import { orderDetailRoute } from '@/routes/omni_sales/order-detail/route';
 import { orderListRoute } from '@/routes/omni_sales/order-list/route';
 import { rootRoute } from '@/routes/root';
@@ -18,7 +19,7 @@ const indexRoute = createRoute({
 
 export const routeTree = rootRoute.addChildren([
   loginRoute,
-  appRoute.addChildren([indexRoute, orderListRoute, orderDetailRoute, backOrdersRoute, ...masterDataRoutes]),
+  appRoute.addChildren([indexRoute, orderListRoute, orderDetailRoute, backOrdersRoute, diarySyncRoute, ...masterDataRoutes]),
 ]);
 
 /** Plain query strings (?status=0,1&age=4h) rather than JSON-encoded values: readable, shareable URLs. */

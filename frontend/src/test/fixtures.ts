@@ -50,10 +50,11 @@ export function order(over: Partial<Order> = {}): Order {
     promised_date: null,
     notes: null,
     lines: [
-      { line_no: 1, product_id: 1, sku: 'TSHIRT-RED-M', name: 'T-shirt', quantity: '2.000', unit_price: '49.90', vat_rate: '19', net: '83.87', vat: '15.93', gross: '99.80' },
+      { line_no: 1, product_id: 1, sku: 'TSHIRT-RED-M', name: 'T-shirt', quantity: '2.000', unit_price: '49.90', vat_rate: '19', net: '83.87', vat: '15.93', gross: '99.80', price_mismatch: false },
     ],
     totals: { net: '83.87', vat: '15.93', gross: '99.80', currency: 'RON', vat_breakdown: [{ rate: '19', vat: '15.93' }] },
     reserved: false,
+    price_mismatch: false,
     version: 3,
     created_at: hoursAgo(5),
     updated_at: hoursAgo(5),

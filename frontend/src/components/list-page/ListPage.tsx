@@ -34,17 +34,20 @@ export interface ListPageProps<T> {
   columns: readonly (Column<NoInfer<T>> | false | null | undefined)[];
   rowKey: (item: T) => string | number;
   empty: string;
+  /** Shown between the header and the table, e.g. what the last row action did. */
+  notice?: ReactNode;
   /** The dialogs the URL opens. */
   children?: ReactNode;
 }
 
 /** A list screen: header with filters, loading/error/empty states, the table, "Load more", its dialogs. */
-export function ListPage<T>({ title, toolbar, query, items, columns, rowKey, empty, children }: ListPageProps<T>) {
+export function ListPage<T>({ title, toolbar, query, items, columns, rowKey, empty, notice, children }: ListPageProps<T>) {
   const { t } = useTranslation();
   const shown = columns.filter((c): c is Column<T> => Boolean(c));
   return (
     <Stack gap="sm">
       <PageHeader title={title}>{toolbar}</PageHeader>
+      {notice}
       {query.isError ? (
         <ErrorState error={query.error} onRetry={() => void query.refetch()} />
       ) : query.isPending ? (

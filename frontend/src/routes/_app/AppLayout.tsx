@@ -59,6 +59,7 @@ export function AppLayout() {
       items: [
         { to: '/omni_sales/order_list', label: t('nav.queue') },
         { to: '/omni_sales/back_orders', label: t('nav.backOrders') },
+        { to: '/omni_sales/diary_sync', label: t('nav.syncLog') },
         { to: '/omni_sales/channels', label: t('nav.channels') },
       ],
     },

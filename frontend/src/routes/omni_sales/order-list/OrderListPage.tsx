@@ -8,6 +8,7 @@ import { useChannelNames, useChannels } from '@/hooks/api/channels';
 import { useOrderCounts, useOrderQueue } from '@/hooks/api/orders';
 import { AGE_FILTERS, statusSince } from '@/lib/targets';
 import { BulkActions } from './components/BulkActions';
+import { ChannelHealthStrip } from './components/ChannelHealthStrip';
 import { QueueFilters } from './components/QueueFilters';
 import { QueueTable } from './components/QueueTable';
 import { QuickViews } from './components/QuickViews';
@@ -96,6 +97,7 @@ export function OrderListPage() {
           {t('queue.keyboard')}
         </Text>
       </Group>
+      <ChannelHealthStrip now={now} />
       <QuickViews active={quick} onPick={(v: QuickView) => replaceSearch({ ...QUICK_VIEWS[v] })} />
       <QueueFilters
         search={search}
