@@ -16,6 +16,9 @@ class Settings(BaseSettings):
     database_url: str | None = None
     redis_url: str | None = None
     queue_name: str = "oms:queue"  # the arq queue the outbox relay feeds and the worker reads
+    # Caps every worker job's timeout. arq re-runs the jobs of a crashed worker only once their in-progress lock
+    # expires, after the longest job timeout of the worker + 10 s (arq issue #402); the fault tests shorten it.
+    job_timeout_cap_s: int | None = None
     demo: bool = False
     jwt_secret: str = DEFAULT_SECRET
     jwt_ttl_s: int = 8 * 3600
@@ -28,6 +31,10 @@ class Settings(BaseSettings):
     port: int = 8000
     log_level: str = "info"
     access_log: bool = True
+    # Demo mode's shop simulators (`oms run`): unset ports pick free ones; the trickle is a mean, 0 turns it off.
+    sandbox_woo_port: int | None = None
+    sandbox_shopify_port: int | None = None
+    sandbox_trickle_s: float = 45.0
 
     @property
     def production(self) -> bool:

@@ -9,14 +9,24 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import asyncpg
-from sqlalchemy import insert
+from sqlalchemy import func, insert, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from adapters.db import accounts
 from adapters.db.engine import make_engine
 from adapters.db.pg import create_pool
-from adapters.db.tables import channel, customer, price_list, price_list_item, product, stock_level, warehouse
+from adapters.db.tables import (
+    channel,
+    customer,
+    outbox,
+    price_list,
+    price_list_item,
+    product,
+    stock_level,
+    warehouse,
+)
 from adapters.db.uow import SqlUnitOfWork
+from adapters.shops.status_map import SHOP_TYPES, STATUS_PUSH
 from api.security import hash_password
 from cli.demo_data import (
     ACTION_BY,
@@ -25,10 +35,12 @@ from cli.demo_data import (
     CHANNELS,
     CUSTOMERS,
     DEFAULT_ACTOR,
+    DEMO_WEBHOOK_SECRET,
     ORDERS,
     PASSWORD,
     PRICE_LIST,
     PRODUCTS,
+    SIMULATOR_CREDENTIALS,
     USERS,
     WAREHOUSE,
     DemoOrder,
@@ -84,8 +96,11 @@ async def _catalog(conn: AsyncConnection, seeded: Seeded) -> None:
     warehouse_id = (await conn.execute(insert(warehouse).values(
         code=WAREHOUSE[0], name=WAREHOUSE[1], is_default=True).returning(warehouse.c.id))).scalar_one()
     for type_, (name, settings) in CHANNELS.items():
+        shop = type_ in SIMULATOR_CREDENTIALS
         seeded.channels[type_] = (await conn.execute(insert(channel).values(
             name=name, type=type_, settings={**settings, "default_warehouse_id": warehouse_id},
+            webhook_secret=DEMO_WEBHOOK_SECRET if shop else None,
+            api_credentials=SIMULATOR_CREDENTIALS[type_] if shop else None,
         ).returning(channel.c.id))).scalar_one()
     list_name, factor = PRICE_LIST
     list_id = (await conn.execute(insert(price_list).values(
@@ -163,6 +178,11 @@ async def seed_demo(engine: AsyncEngine, *, now: datetime | None = None) -> bool
     finally:
         await pool.close()
     async with engine.begin() as conn:
+        # The seeded shop orders never existed in the simulators: pushing their story there would only fill the
+        # sync log with "no such order" export errors.
+        await conn.execute(update(outbox).where(
+            outbox.c.published_at.is_(None), outbox.c.event_type.in_(STATUS_PUSH),
+            outbox.c.payload["source"].astext.in_(SHOP_TYPES)).values(published_at=func.now()))
         await _users(conn, {ADMIN_EMAIL}, seeded)
     return True
 

@@ -29,6 +29,15 @@ SHOPIFY_PAYMENTS = {"shopify_payments": "card", "manual": "bank_transfer", "cash
                     "paypal": "paypal"}
 
 
+# What the shop simulators of demo mode (cli/demo_shops.py) sign webhooks and accept API calls with. The seed
+# stores them on the two shop channels; `oms run` rewrites base_url to the simulators' actual ports at start.
+DEMO_WEBHOOK_SECRET = "demo-webhook-secret-not-for-production"
+SIMULATOR_CREDENTIALS: dict[str, dict[str, str]] = {
+    "woocommerce": {"base_url": "http://127.0.0.1:8301", "consumer_key": "ck_demo", "consumer_secret": "cs_demo"},
+    "shopify": {"base_url": "http://127.0.0.1:8302", "access_token": "shpat_demo", "api_version": "2025-07"},
+}
+
+
 def _channel(invoice_mode: str, *, gross: bool = True, returns: int = 14, auto_note: bool = True,
              **extra: Any) -> dict[str, Any]:
     return {"invoice_mode": invoice_mode, "prices_include_vat": gross, "return_window_days": returns,

@@ -20,6 +20,7 @@ from types import FrameType, ModuleType
 
 from adapters.db import migrate
 from adapters.settings import Settings
+from cli import demo_shops
 from cli.demo import seed_demo_at
 
 log = logging.getLogger("oms.run")
@@ -87,14 +88,22 @@ def _worker_importable() -> bool:
     return True
 
 
-def _watch(children: dict[str, subprocess.Popen[bytes]]) -> int:
-    """Block until a signal arrives (KeyboardInterrupt) or a child dies, which stops the rest."""
+def _watch(children: dict[str, subprocess.Popen[bytes]],
+           optional: dict[str, subprocess.Popen[bytes]] | None = None) -> int:
+    """Block until a signal arrives (KeyboardInterrupt) or a child dies, which stops the rest. An optional child
+    (a demo shop simulator) that dies is only logged: the OMS itself is still whole without it."""
+    optional = dict(optional or {})
     while True:
         for name, proc in children.items():
             code = proc.poll()
             if code is not None:
                 log.error("%s exited with code %s; stopping everything", name, code)
                 return 1
+        for name, proc in list(optional.items()):
+            code = proc.poll()
+            if code is not None:
+                log.error("%s exited with code %s; the demo goes on without it (not restarted)", name, code)
+                del optional[name]
         time.sleep(0.5)
 
 
@@ -117,9 +126,11 @@ def run(settings: Settings) -> int:
                 _embedded().redis_server(data_dir / "redis" / "redis.db"))
             log.info("applying migrations")
             migrate.upgrade(database_url)
+            shops: list[demo_shops.DemoShop] = []
             if should_seed(settings, embedded_database=not settings.database_url):
                 seeded = asyncio.run(seed_demo_at(database_url))
                 log.info("demo data %s", "seeded (log in as admin@oms.local / demo)" if seeded else "already present")
+                shops = demo_shops.prepare(settings, database_url)
             # Children read their settings from the environment, as they would under any process manager.
             os.environ.update(OMS_DATABASE_URL=database_url, OMS_REDIS_URL=redis_url)
             children = {"api": stack.enter_context(child("api", [
@@ -130,8 +141,12 @@ def run(settings: Settings) -> int:
             if _worker_importable():
                 children["worker"] = stack.enter_context(
                     child("worker", [sys.executable, "-m", "arq", "workers.settings.WorkerSettings"]))
+            simulators = {shop.name: stack.enter_context(child(shop.name, shop.argv(settings.sandbox_trickle_s)))
+                          for shop in shops}
+            for shop in shops:
+                demo_shops.register_catalog(shop, simulators[shop.name])
             log.info("serving on http://%s:%s (Ctrl-C stops everything)", settings.host, settings.port)
-            return _watch(children)
+            return _watch(children, simulators)
         except KeyboardInterrupt:
             log.info("stopping")
             return 0

@@ -12,15 +12,25 @@ from adapters.sandbox.shopify import ShopifyShop
 
 
 def make_app(args: argparse.Namespace) -> Starlette:
+    if not 0 <= args.error_rate <= 1 or not 0 <= args.trickle_jitter < 1:
+        raise ValueError("--error-rate must be within 0..1 and --trickle-jitter within 0..<1")
+    shop: woocommerce.WooShop | ShopifyShop
     if args.shop == "woocommerce":
-        woo = woocommerce.WooShop(secret=args.secret, webhook_url=args.webhook_url, seed=args.seed,
-                                  consumer_key=args.consumer_key or "ck_sandbox",
-                                  consumer_secret=args.consumer_secret or "cs_sandbox")
-        return woocommerce_app.build_app(woo, trickle_seconds=args.trickle)
-    shop = ShopifyShop(secret=args.secret, webhook_url=args.webhook_url, seed=args.seed,
-                       access_token=args.access_token or "shpat_sandbox",
-                       api_version=args.api_version or "2025-07")
-    return shopify_app.build_app(shop, trickle_seconds=args.trickle)
+        shop = woocommerce.WooShop(secret=args.secret, webhook_url=args.webhook_url, seed=args.seed,
+                                   consumer_key=args.consumer_key or "ck_sandbox",
+                                   consumer_secret=args.consumer_secret or "cs_sandbox")
+    else:
+        shop = ShopifyShop(secret=args.secret, webhook_url=args.webhook_url, seed=args.seed,
+                           access_token=args.access_token or "shpat_sandbox",
+                           api_version=args.api_version or "2025-07")
+    if args.no_default_products:
+        shop.products.clear()
+    # A restarted shop must not hand out an order id the OMS already imported from its previous life.
+    shop.ids["order"] = max(shop.ids["order"], args.orders_after)
+    options = {"trickle_seconds": args.trickle, "trickle_jitter": args.trickle_jitter, "error_rate": args.error_rate}
+    if isinstance(shop, woocommerce.WooShop):
+        return woocommerce_app.build_app(shop, **options)
+    return shopify_app.build_app(shop, **options)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -31,6 +41,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--secret", required=True, help="webhook secret (WooCommerce) / app secret (Shopify)")
     parser.add_argument("--webhook-url", default=None, help="where webhooks go; must be on 127.0.0.1")
     parser.add_argument("--trickle", type=float, default=None, help="demo mode: a new random order every N s")
+    parser.add_argument("--trickle-jitter", type=float, default=0.0,
+                        help="vary each trickle wait by up to this fraction of it (0.33: 30-60 s at 45)")
+    parser.add_argument("--error-rate", type=float, default=0.0,
+                        help="share of random orders with an unknown SKU or an unmapped gateway (demo mode: 0.1)")
+    parser.add_argument("--no-default-products", action="store_true",
+                        help="start with an empty catalog; register products through POST /_sandbox/products")
+    parser.add_argument("--orders-after", type=int, default=0, help="order ids start above this number")
     parser.add_argument("--seed", type=int, default=None)
     parser.add_argument("--consumer-key", default=None)
     parser.add_argument("--consumer-secret", default=None)

@@ -9,7 +9,7 @@ import hashlib
 import hmac
 import random
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -288,14 +288,39 @@ async def serve_in_process(app: ASGIApp, port: int = 0, host: str = "127.0.0.1")
             await asyncio.wait_for(task, timeout=5)
 
 
+# Demo mode's deliberate mistakes: a product the shop sells but the OMS does not know, and a gateway no channel maps.
+UNKNOWN_PRODUCT = ("GHID-TURISTIC-BV", "Ghid turistic: Brașov și împrejurimi", "45.00")
+
+
+def demo_mistake(rng: random.Random, rate: float) -> str | None:
+    """"sku", "gateway" or (mostly) None; draws nothing when `rate` is 0, so seeded runs stay reproducible."""
+    if rate <= 0 or rng.random() >= rate:
+        return None
+    return rng.choice(("sku", "gateway"))
+
+
+@contextlib.contextmanager
+def off_catalog(products: dict[str, Product], sku: str) -> Iterator[None]:
+    """An order line for `sku` creates the product in the shop; forget it afterwards so later random orders
+    do not pick it and the mistake stays as rare as asked."""
+    known = sku in products
+    try:
+        yield
+    finally:
+        if not known:
+            products.pop(sku, None)
+
+
 def trickle_lifespan(
-    make_order: Callable[[], Awaitable[object]], every: float | None
+    make_order: Callable[[], Awaitable[object]], every: float | None, jitter: float = 0.0
 ) -> Callable[[Starlette], contextlib.AbstractAsyncContextManager[None]]:
-    """Demo mode: a new random order (and its webhook) every `every` seconds while the server runs."""
+    """Demo mode: a new random order (and its webhook) every `every` seconds (± `jitter` of it) while the
+    server runs."""
+    pace = random.Random()  # not the shop's rng: waiting must not change which orders a seeded shop places
 
     async def trickle(period: float) -> None:
         while True:
-            await asyncio.sleep(period)
+            await asyncio.sleep(period * (1 + jitter * (2 * pace.random() - 1)))
             try:
                 await make_order()
             except Exception:

@@ -11,14 +11,31 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from adapters.sandbox.common import check_loopback, fault_response, json_body, money, random_person, trickle_lifespan
+from adapters.sandbox.common import (
+    UNKNOWN_PRODUCT,
+    check_loopback,
+    demo_mistake,
+    fault_response,
+    json_body,
+    money,
+    off_catalog,
+    random_person,
+    trickle_lifespan,
+)
 from adapters.sandbox.shopify import GATEWAYS, ShopifyShop
 from adapters.sandbox.shopify_graphql import execute
 
 VERSION = re.compile(r"\d{4}-(01|04|07|10)|unstable")
 
 
-def build_app(shop: ShopifyShop, trickle_seconds: float | None = None) -> Starlette:
+# A real Shopify gateway that the demo channel deliberately leaves unmapped.
+UNMAPPED_GATEWAY = "gift_card"
+
+
+def build_app(shop: ShopifyShop, trickle_seconds: float | None = None, *, trickle_jitter: float = 0.0,
+              error_rate: float = 0.0) -> Starlette:
+    """`error_rate`: the share of random orders with a demo mistake (an unknown SKU or an unmapped gateway)."""
+
     async def graphql(request: Request) -> Response:
         version = request.path_params["version"]
         if not VERSION.fullmatch(version):
@@ -105,9 +122,18 @@ def build_app(shop: ShopifyShop, trickle_seconds: float | None = None) -> Starle
         return JSONResponse({"order": order, "deliveries": deliveries}, status_code=201)
 
     async def random_order() -> dict[str, Any]:
+        mistake = demo_mistake(shop.rng, error_rate)
         skus = shop.rng.sample(sorted(shop.products), k=shop.rng.randint(1, min(3, len(shop.products))))
-        order = shop.create_order({"gateway": shop.rng.choice(GATEWAYS), "customer": random_person(shop.rng),
-                                   "lines": [{"sku": s, "quantity": shop.rng.randint(1, 3)} for s in skus]})
+        spec: dict[str, Any] = {
+            "gateway": shop.rng.choice(GATEWAYS), "customer": random_person(shop.rng),
+            "lines": [{"sku": s, "quantity": shop.rng.randint(1, 3)} for s in skus]}
+        if mistake == "gateway":
+            spec["gateway"] = UNMAPPED_GATEWAY
+        elif mistake == "sku":
+            sku, name, price = UNKNOWN_PRODUCT
+            spec["lines"].append({"sku": sku, "name": name, "price": price, "quantity": 1})
+        with off_catalog(shop.products, UNKNOWN_PRODUCT[0]):
+            order = shop.create_order(spec)
         await shop.emit(["orders/create"] + (["orders/paid"] if order["financial_status"] == "paid" else []), order)
         return order
 
@@ -174,4 +200,4 @@ def build_app(shop: ShopifyShop, trickle_seconds: float | None = None) -> Starle
         Route("/_sandbox/deliveries", ctl_deliveries, methods=["GET"]),
         Route("/_sandbox/faults", ctl_faults, methods=["POST"]),
     ]
-    return Starlette(routes=routes, lifespan=trickle_lifespan(random_order, trickle_seconds))
+    return Starlette(routes=routes, lifespan=trickle_lifespan(random_order, trickle_seconds, trickle_jitter))

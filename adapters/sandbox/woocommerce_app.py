@@ -15,10 +15,13 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from adapters.sandbox.common import (
+    UNKNOWN_PRODUCT,
     check_loopback,
+    demo_mistake,
     fault_response,
     json_body,
     money,
+    off_catalog,
     random_person,
     trickle_lifespan,
 )
@@ -70,7 +73,14 @@ def _invalid(param: str, reason: str) -> JSONResponse:
                     details={})
 
 
-def build_app(shop: WooShop, trickle_seconds: float | None = None) -> Starlette:
+# A real Romanian gateway plugin that the demo channel deliberately leaves unmapped.
+UNMAPPED_GATEWAY = ("netopiapayments", "NETOPIA Payments (card)")
+
+
+def build_app(shop: WooShop, trickle_seconds: float | None = None, *, trickle_jitter: float = 0.0,
+              error_rate: float = 0.0) -> Starlette:
+    """`error_rate`: the share of random orders with a demo mistake (an unknown SKU or an unmapped gateway)."""
+
     def base(request: Request) -> str:
         return str(request.base_url).rstrip("/")
 
@@ -221,10 +231,18 @@ def build_app(shop: WooShop, trickle_seconds: float | None = None) -> Starlette:
         return JSONResponse({"orders": [o["id"] for o in out]}, status_code=201)
 
     async def random_order() -> dict[str, Any]:
+        mistake = demo_mistake(shop.rng, error_rate)
         skus = shop.rng.sample(sorted(shop.products), k=shop.rng.randint(1, min(3, len(shop.products))))
-        spec = {"payment_method": shop.rng.choice(sorted(GATEWAYS)), "customer": random_person(shop.rng),
-                "lines": [{"sku": s, "quantity": shop.rng.randint(1, 3)} for s in skus]}
-        order = shop.create_order(spec)
+        spec: dict[str, Any] = {
+            "payment_method": shop.rng.choice(sorted(GATEWAYS)), "customer": random_person(shop.rng),
+            "lines": [{"sku": s, "quantity": shop.rng.randint(1, 3)} for s in skus]}
+        if mistake == "gateway":
+            spec |= {"payment_method": UNMAPPED_GATEWAY[0], "payment_method_title": UNMAPPED_GATEWAY[1]}
+        elif mistake == "sku":
+            sku, name, price = UNKNOWN_PRODUCT
+            spec["lines"].append({"sku": sku, "name": name, "price": price, "quantity": 1})
+        with off_catalog(shop.products, UNKNOWN_PRODUCT[0]):
+            order = shop.create_order(spec)
         await shop.deliver("order.created", order)
         return order
 
@@ -276,5 +294,5 @@ def build_app(shop: WooShop, trickle_seconds: float | None = None) -> Starlette:
         Route("/_sandbox/deliveries", ctl_deliveries, methods=["GET"]),
         Route("/_sandbox/faults", ctl_faults, methods=["POST"]),
     ]
-    return Starlette(routes=routes, lifespan=trickle_lifespan(random_order, trickle_seconds))
+    return Starlette(routes=routes, lifespan=trickle_lifespan(random_order, trickle_seconds, trickle_jitter))
 
