@@ -11,8 +11,9 @@ arq's finest cron granularity; a tick drains up to 1,000 rows, so a backlog does
 
 from __future__ import annotations
 
+import dataclasses
 import logging
-from typing import Any
+from typing import Any, TypeVar
 
 from arq import cron
 from arq.connections import RedisSettings
@@ -83,6 +84,16 @@ def relay_schedule(queue_name: str) -> list[CronJob]:
                  second={0}, unique=True, timeout=PREORDER_TIMEOUT_S, max_tries=1)]
 
 
+_Job = TypeVar("_Job", Function, CronJob)
+
+
+def capped(jobs: list[_Job], cap_s: int | None) -> list[_Job]:
+    """The jobs with their timeouts cut to `cap_s` (Settings.job_timeout_cap_s); unchanged when it is unset."""
+    if not cap_s:
+        return jobs
+    return [dataclasses.replace(j, timeout_s=min(j.timeout_s or cap_s, cap_s)) for j in jobs]
+
+
 async def startup(ctx: dict[str, Any]) -> None:
     settings: Settings = ctx["settings"]
     if not settings.database_url:
@@ -110,14 +121,14 @@ def worker_settings(settings: Settings | None = None, *, queue_name: str | None 
     settings = settings or get_settings()
     queue = queue_name or settings.queue_name
     return {
-        "functions": FUNCTIONS,
-        "cron_jobs": relay_schedule(queue) if relay else [],
+        "functions": capped(FUNCTIONS, settings.job_timeout_cap_s),
+        "cron_jobs": capped(relay_schedule(queue), settings.job_timeout_cap_s) if relay else [],
         "queue_name": queue,
         "redis_settings": redis_settings(settings.redis_url) if settings.redis_url else RedisSettings(),
         "on_startup": startup,
         "on_shutdown": shutdown,
         "ctx": {"settings": settings, "queue_name": queue},
-        "job_timeout": JOB_TIMEOUT_S,
+        "job_timeout": min(JOB_TIMEOUT_S, settings.job_timeout_cap_s or JOB_TIMEOUT_S),
         "max_tries": MAX_TRIES,
         "keep_result": KEEP_RESULT_S,
         "health_check_interval": 30,
@@ -144,7 +155,7 @@ class WorkerSettings:
     on_startup = startup
     on_shutdown = shutdown
     ctx = _defaults["ctx"]
-    job_timeout = JOB_TIMEOUT_S
+    job_timeout = _defaults["job_timeout"]
     max_tries = MAX_TRIES
     keep_result = KEEP_RESULT_S
     health_check_interval = _defaults["health_check_interval"]
