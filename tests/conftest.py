@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 from collections.abc import AsyncIterator
 
 import httpx
@@ -12,6 +13,7 @@ from fastapi import FastAPI
 
 from adapters.db import migrate
 from adapters.db.engine import make_engine
+from adapters.queue.connection import connect
 from adapters.settings import Settings
 from api.app import create_app
 from tests.db import create_database, drop_database, redis_url
@@ -71,3 +73,17 @@ async def world(engine: object, app: FastAPI) -> World:
     for role in ("operator", "sales_manager", "warehouse", "finance", "admin"):
         await w.user(f"{role}@test.local", [role])
     return w
+
+
+@pytest.fixture
+async def queue_name() -> AsyncIterator[str]:
+    """An arq queue of the test's own, so parallel runs and other tests on this Redis never see its jobs."""
+    name = f"oms:test:{uuid.uuid4().hex[:12]}"
+    yield name
+    redis = await connect(redis_url(), name)
+    try:
+        keys = [k async for k in redis.scan_iter(match=f"*{name}*")]
+        if keys:
+            await redis.delete(*keys)
+    finally:
+        await redis.aclose()

@@ -5,7 +5,6 @@ card, and one delivery resent 3 times at once by the simulator's redeliver contr
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
@@ -71,17 +70,6 @@ async def oms(app: FastAPI) -> AsyncIterator[str]:
         yield running.base_url
 
 
-@pytest.fixture
-async def queue_name() -> AsyncIterator[str]:
-    name = f"oms:test:shop2queue:{uuid.uuid4().hex[:12]}"
-    yield name
-    redis = await connect(redis_url(), name)
-    try:
-        keys = [k async for k in redis.scan_iter(match=f"*{name}*")]
-        if keys:
-            await redis.delete(*keys)
-    finally:
-        await redis.aclose()
 
 
 @dataclass

@@ -13,12 +13,10 @@ import signal
 import subprocess
 import sys
 import time
-import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import httpx
-import pytest
 from arq.connections import ArqRedis
 from arq.constants import in_progress_key_prefix, retry_key_prefix
 from arq.jobs import Job
@@ -41,17 +39,6 @@ CAP_S = 3  # job timeouts capped to 3 s: a killed worker's jobs are locked for 1
 FIRST_ORDER = 90_000
 
 
-@pytest.fixture
-async def queue_name() -> AsyncIterator[str]:
-    name = f"oms:test:faults:{uuid.uuid4().hex[:12]}"
-    yield name
-    redis = await connect(redis_url(), name)
-    try:
-        keys = [k async for k in redis.scan_iter(match=f"*{name}*")]
-        if keys:
-            await redis.delete(*keys)
-    finally:
-        await redis.aclose()
 
 
 class WorkerProcess:

@@ -4,8 +4,6 @@ sync log entry the operator fixes and retries. Payloads: tests/shop_payloads.py 
 from __future__ import annotations
 
 import asyncio
-import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -322,17 +320,6 @@ async def test_resolve_and_ignore_and_a_repeat_of_an_ignored_failure(
 
 # ----- through Redis and the arq worker -----------------------------------------------------------------------
 
-@pytest.fixture
-async def queue_name() -> AsyncIterator[str]:
-    name = f"oms:test:{uuid.uuid4().hex[:12]}"
-    yield name
-    redis = await connect(redis_url(), name)
-    try:
-        keys = [k async for k in redis.scan_iter(match=f"*{name}*")]
-        if keys:
-            await redis.delete(*keys)
-    finally:
-        await redis.aclose()
 
 
 async def test_webhooks_arriving_while_redis_is_down_are_stored_and_imported_once_it_is_back(

@@ -4,7 +4,6 @@ committed, at least once, and the customer is notified exactly once whatever get
 from __future__ import annotations
 
 import asyncio
-import uuid
 from collections.abc import AsyncIterator
 from contextlib import suppress
 from datetime import timedelta
@@ -35,18 +34,6 @@ def auth(w: World, role: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {w.tokens[f'{role}@test.local']}"}
 
 
-@pytest.fixture
-async def queue_name() -> AsyncIterator[str]:
-    """A queue of our own per test, so parallel runs and other tests on this Redis never see our jobs."""
-    name = f"oms:test:{uuid.uuid4().hex[:12]}"
-    yield name
-    redis = await connect(redis_url(), name)
-    try:
-        keys = [k async for k in redis.scan_iter(match=f"*{name}*")]
-        if keys:
-            await redis.delete(*keys)
-    finally:
-        await redis.aclose()
 
 
 @pytest.fixture
