@@ -58,7 +58,12 @@ MAX_TRIES = 5  # a consumer gets 5 tries, backing off 2, 4, 8, 16 s between them
 # Results are kept for an hour because arq also deduplicates on them: an event re-enqueued within the hour
 # (relay crash, claim takeover) is dropped by Redis instead of reaching the idempotent consumer again.
 KEEP_RESULT_S = 3600
-DB_POOL_SIZE = 5
+DB_POOL_SIZE = 10
+# arq starts at most max_jobs jobs per poll and then sleeps poll_delay, so a backlog of short jobs drains at no
+# more than max_jobs / poll_delay per second: 10 / 0.5 s capped imports at 20 orders/s (docs/benchmarks.md).
+# An idle poll is one cheap Redis call, so polling often costs little.
+MAX_JOBS = 20
+POLL_DELAY_S = 0.05
 
 IMPORT_TIMEOUT_S = 30
 # A pull reads pages and may wait for a shop's rate limit; it is not retried (the next interval pulls again).
@@ -132,6 +137,8 @@ def worker_settings(settings: Settings | None = None, *, queue_name: str | None 
         "max_tries": MAX_TRIES,
         "keep_result": KEEP_RESULT_S,
         "health_check_interval": 30,
+        "max_jobs": MAX_JOBS,
+        "poll_delay": POLL_DELAY_S,
     }
 
 
@@ -159,3 +166,5 @@ class WorkerSettings:
     max_tries = MAX_TRIES
     keep_result = KEEP_RESULT_S
     health_check_interval = _defaults["health_check_interval"]
+    max_jobs = MAX_JOBS
+    poll_delay = POLL_DELAY_S

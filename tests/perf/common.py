@@ -10,6 +10,7 @@ import socket
 import sys
 import tempfile
 import time
+from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, field
@@ -292,6 +293,7 @@ class LoadResult:
     latencies_s: list[float] = field(default_factory=list)
     errors: int = 0
     first_error: str = ""
+    lags_s: list[float] = field(default_factory=list)  # open loop: how late each request left its schedule
 
     @property
     def throughput(self) -> float:
@@ -305,7 +307,7 @@ class LoadResult:
         errors = [p.first_error for p in parts if p.first_error]
         return LoadResult(count=sum(p.count for p in parts), elapsed_s=sum(p.elapsed_s for p in parts),
                           latencies_s=[x for p in parts for x in p.latencies_s], errors=sum(p.errors for p in parts),
-                          first_error=errors[0] if errors else "")
+                          first_error=errors[0] if errors else "", lags_s=[x for p in parts for x in p.lags_s])
 
 
 def percentile(values: Sequence[float], p: float) -> float:
@@ -343,6 +345,81 @@ async def closed_loop(workers: Sequence[W], count: int, op: Callable[[W, int], A
     elapsed = clock() - started
     return LoadResult(count=len(latencies), elapsed_s=elapsed, latencies_s=latencies, errors=len(errors),
                       first_error=errors[0] if errors else "")
+
+
+class ConnectionPool:
+    """Keep-alive connections for an open loop: a request takes the connection idle longest, or a new one.
+
+    First in, first out, so every connection is used every few milliseconds and none reaches the server's
+    keep-alive timeout (uvicorn: 5 s) and gets closed under a request.
+    """
+
+    def __init__(self, kind: str, host: str, port: int) -> None:
+        self.kind, self.host, self.port = kind, host, port
+        self.idle: deque[Connection] = deque()
+        self.created = 0
+
+    def take(self) -> Connection:
+        return self.idle.popleft() if self.idle else self._new()
+
+    def _new(self) -> Connection:
+        self.created += 1
+        return connect(self.kind, self.host, self.port)
+
+    def give_back(self, conn: Connection) -> None:
+        self.idle.append(conn)
+
+    async def fill(self, n: int) -> None:
+        while len(self.idle) < n:
+            conn = self._new()
+            await conn.open()
+            self.give_back(conn)
+
+    async def close(self) -> None:
+        await asyncio.gather(*(c.close() for c in self.idle))
+        self.idle.clear()
+
+
+async def open_loop(pool: ConnectionPool, rate: float, count: int, op: Callable[[Connection, int], Awaitable[None]],
+                    *, offset: int = 0) -> LoadResult:
+    """Request k leaves at start + k / rate whatever the earlier ones are doing (open loop); its latency runs from
+    that scheduled time, not from when it actually left, so a slow answer cannot hold back the requests after
+    it and hide its own cost (coordinated omission). How late each request actually left is kept in lags_s.
+
+    op raises on failure; failures are counted and their connection closed (reopened on next use).
+    """
+    interval = 1.0 / rate
+    latencies: list[float] = []
+    lags: list[float] = []
+    errors: list[str] = []
+    clock = time.perf_counter
+    running: set[asyncio.Task[None]] = set()
+
+    async def one(i: int, due: float) -> None:
+        conn = pool.take()
+        lags.append(clock() - due)
+        try:
+            await op(conn, i)
+        except Exception as exc:
+            errors.append(f"{type(exc).__name__}: {exc}"[:500])
+            await conn.close()
+        else:
+            latencies.append(clock() - due)
+        pool.give_back(conn)
+
+    started = clock()
+    for k in range(count):
+        due = started + k * interval
+        delay = due - clock()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        task = asyncio.create_task(one(offset + k, due))
+        running.add(task)
+        task.add_done_callback(running.discard)
+    await asyncio.gather(*running)
+    elapsed = clock() - started
+    return LoadResult(count=len(latencies), elapsed_s=elapsed, latencies_s=latencies, errors=len(errors),
+                      first_error=errors[0] if errors else "", lags_s=lags)
 
 
 def raw_sql(sql: str, params: dict[str, object]) -> tuple[str, list[object]]:

@@ -112,8 +112,9 @@ def markdown(r: Report) -> str:
         "# Benchmarks",
         "",
         f"Measured {m.date} UTC by `python -m tests.perf.run` (what `make bench` runs). Every number below is "
-        "as measured in that one run; nothing is edited by hand. A ratio compares the service with raw asyncpg "
-        "doing the same database work in the same run, so it says more than the absolute numbers, which depend on the "
+        "as measured in that one run; nothing is edited by hand. A ratio compares the service with a baseline measured "
+        "in the same run (raw asyncpg doing the same database work; `/healthz` for webhook acknowledgement; the job's "
+        "function called directly for normalisation), so it says more than the absolute numbers, which depend on the "
         "machine and on what else ran on it.",
         "",
         "## Machine",
@@ -173,6 +174,29 @@ local port, waits for `/readyz`, runs the load, stops the server and drops the d
   p95 <= 1.5 x first-page p95.
 - **memory**: `VmRSS` of the API process (from `/proc/<pid>/status`) one second after `/readyz` answered and
   right after the intake run. Target <= 250 MB.
+- **webhook**: signed WooCommerce `order.created` webhooks (`POST /api/webhooks/woocommerce/{channel_id}`, about
+  2.5 KB: 3 lines, a Romanian address; `X-WC-Webhook-Signature` = base64 HMAC-SHA256 of the body with the channel's
+  secret, unique delivery id and order id each, all signed before the clock starts) sent **open loop** at
+  200 requests/s: request k is due at start + k / 200 s and leaves then whatever earlier answers are doing, on
+  a keep-alive connection that is free (one is opened if none is), and its latency runs from that due time, not
+  from the moment it left, so a stall is charged to every request it delays (no coordinated omission). The
+  no-op baseline is `GET /healthz` (no dependency, no database, a constant JSON body) on the same server at the
+  same rate: what uvicorn, the event loop, the middleware and the load generator cost, so the ratio is what
+  acknowledging a webhook adds (signature check, JSON parse, channel read, the inbox insert). The two alternate
+  in rounds after a warm-up of each; every answer must be 200 `stored`, and the inbox must end with exactly one
+  pending row per webhook sent. How late the load generator itself sent (its timer and scheduling) is reported
+  beside; it is part of both sides. Targets: webhook p99 <= 3 x `/healthz` p99, and <= 50 ms.
+- **normalise**: the inbox is filled with 3 x 2,000 such webhooks through the real endpoint (so the rows have
+  exactly its shape; every 4th order is a guest whose email is unknown, so the import creates the customer; the
+  others match one of 2,000 seeded customers by email; COD and paid card orders), then the API is stopped.
+  The worker side: the inbox relay (`relay_inbox_batch`, as the relay tick runs it) enqueues 2,000 rows, then an
+  arq burst worker built by `workers.settings.build_worker` with the production settings (arq's `max_jobs` 10,
+  the worker's asyncpg pool of 5, arq's default `poll_delay` 0.5 s), in the benchmark process, runs the
+  `import_inbox_event` jobs until the queue is empty. Throughput = jobs / (last job finish - first job start)
+  from the results arq records. A second worker run on the next 2,000 rows differs only in `poll_delay`
+  (0.05 s). The baseline calls `process_inbox_event` (what the job calls) directly, 10 at a time on a pool of 5,
+  no Redis, on the first 2,000 rows. Every event must end `processed` with one order each and no sync log entry.
+  PostgreSQL and Redis are in the loop for all sides; there is no target in the issue.
 
 The load generator is a minimal HTTP/1.1 keep-alive client on asyncio streams (`tests/perf/common.py`),
 because it shares the two cores with the server and PostgreSQL: measured on this machine it spent about
@@ -197,7 +221,8 @@ REPRODUCE = """## How to reproduce
 
 ```
 make bench                                   # all benchmarks; rewrites this file
-.venv/bin/python -m tests.perf.run confirm   # one benchmark (intake, confirm, queue or memory); prints only
+.venv/bin/python -m tests.perf.run confirm   # one benchmark (intake, confirm, queue, memory, webhook or
+                                             # normalise); prints only
 .venv/bin/python -m tests.perf.run --help    # counts, concurrency, rounds, client, --write
 .venv/bin/python -m tests.perf.run intake --profile /tmp/oms   # + py-spy of the server (pip install py-spy)
 .venv/bin/python -m tests.perf.breakdown     # intake CPU per order by layer: raw SQL, use case, ASGI, HTTP

@@ -1,7 +1,8 @@
 """`make bench`: run the benchmarks, print the table, write docs/benchmarks.md.
 
-    python -m tests.perf.run                 # intake (with memory), confirm and queue; writes docs/benchmarks.md
-    python -m tests.perf.run confirm         # one or more of: intake, confirm, queue, memory; prints only
+    python -m tests.perf.run                 # all of them; writes docs/benchmarks.md
+    python -m tests.perf.run confirm         # one or more of: intake, confirm, queue, memory, webhook, normalise;
+                                             # prints only
 """
 
 from __future__ import annotations
@@ -13,10 +14,10 @@ from pathlib import Path
 
 import uvloop
 
-from tests.perf import confirm, intake, memory, order_queue, report
+from tests.perf import confirm, intake, memory, normalise, order_queue, report, webhook
 from tests.perf.common import configure_servers
 
-BENCHMARKS = ("intake", "confirm", "queue", "memory")
+BENCHMARKS = ("intake", "confirm", "queue", "memory", "webhook", "normalise")
 
 
 def parse(argv: list[str]) -> argparse.Namespace:
@@ -39,6 +40,15 @@ def parse(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--orders", type=int, default=1_000_000, help="queue: orders seeded (default 1,000,000)")
     p.add_argument("--samples", type=int, default=500, help="queue: timed requests per page kind (default 500)")
     p.add_argument("--deep-pages", type=int, default=200, help="queue: pages followed to the deep cursor")
+    p.add_argument("--webhook-rate", type=float, default=200.0,
+                   help="webhook: requests/s, open loop, for the webhook and /healthz alike (default 200)")
+    p.add_argument("--webhook-requests", type=int, default=6_000,
+                   help="webhook: measured requests per endpoint (default 6000, 30 s at 200/s)")
+    p.add_argument("--webhook-warmup", type=int, default=400, help="webhook: warm-up requests per endpoint")
+    p.add_argument("--normalise-orders", type=int, default=2_000,
+                   help="normalise: inbox events per side (direct, worker, tuned worker; default 2000)")
+    p.add_argument("--normalise-poll-delay", type=float, default=0,
+                   help="normalise: poll_delay of an extra worker run to compare (default 0: no extra run)")
     p.add_argument("--write", action=argparse.BooleanOptionalAction, default=None,
                    help="write docs/benchmarks.md (default: only when every benchmark runs)")
     p.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
@@ -65,6 +75,10 @@ async def main(argv: list[str]) -> int:
                                         concurrency=args.confirm_concurrency, client=args.client, rounds=args.rounds)
     queue_cfg = order_queue.QueueConfig(orders=args.orders, samples=args.samples, deep_pages=args.deep_pages,
                                         profile=_suffixed(args.profile, "queue"))
+    webhook_cfg = webhook.WebhookConfig(rate=args.webhook_rate, requests=args.webhook_requests,
+                                        warmup=args.webhook_warmup, rounds=args.rounds)
+    normalise_cfg = normalise.NormaliseConfig(orders=args.normalise_orders,
+                                              tuned_poll_delay=args.normalise_poll_delay or None)
     started = time.perf_counter()
 
     if chosen & {"intake", "memory"}:
@@ -102,6 +116,21 @@ async def main(argv: list[str]) -> int:
             rep.details["queue server profile (py-spy)"] = q.profile
         rep.settings.update({"queue orders": f"{queue_cfg.orders:,}", "queue samples": str(queue_cfg.samples),
                              "deep page": f"{queue_cfg.deep_pages + 1} (limit {queue_cfg.limit})"})
+    if "webhook" in chosen:
+        print(f"webhook: {webhook_cfg.warmup} + {webhook_cfg.requests} requests each to the WooCommerce webhook and "
+              f"/healthz at {webhook_cfg.rate:.0f}/s open loop ...", flush=True)
+        wh = await webhook.run(webhook_cfg)
+        rep.figures += wh.figures()
+        rep.details["webhook acknowledgement"] = webhook.details(wh)
+        rep.settings.update({"webhook rate": f"{webhook_cfg.rate:.0f} req/s open loop",
+                             "webhook requests": f"{webhook_cfg.requests:,} per endpoint (+{webhook_cfg.warmup} "
+                                                 "warm-up)", "rounds": str(webhook_cfg.rounds)})
+    if "normalise" in chosen:
+        print(f"normalise: {normalise_cfg.orders} inbox events per side ...", flush=True)
+        nm = await normalise.run(normalise_cfg)
+        rep.figures += nm.figures()
+        rep.details["normalisation"] = normalise.details(nm)
+        rep.settings.update({"normalisation events": f"{normalise_cfg.orders:,} per side"})
 
     print()
     print(report.console(rep.figures))
