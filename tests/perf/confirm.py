@@ -165,6 +165,7 @@ class RawCreateConfirm:
             status = await conn.execute(
                 UPDATE_ORDER, order_id, order["version"], CONFIRMED, order["approve_status"], order["approval_rule"],
                 order["approval_role"], None, order["total_net"], order["total_vat"], order["total_gross"], now,
+                order["preorder_flagged_at"],
             )
             if status != "UPDATE 1":
                 raise RuntimeError(f"order {order_id} changed under the confirm: {status}")

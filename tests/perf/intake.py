@@ -11,6 +11,7 @@ import asyncio
 import gc
 import hashlib
 import os
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -147,14 +148,18 @@ IDEM_GET = "SELECT request_hash, order_id FROM idempotency_key WHERE scope = $1 
 PRODUCTS = repos._PRODUCTS
 CUSTOMER = "SELECT id, name, email, type FROM customer WHERE lower(email) = $1"
 INSERT_ORDER = orders_sql.INSERT_ORDER
-# $1..$40 of INSERT_ORDER, in the order SqlOrderRepository.add passes them.
+# $1..$n of INSERT_ORDER, in the order SqlOrderRepository.add passes them.
 INSERT_ORDER_PARAMS = [
     "prefix", "channel_id", "source", "external_ref", "status", "approve_status", "approval_rule", "approval_role",
     "customer_id", "customer_name", "customer_email", "customer_type", "currency", "payment_method",
     "shipping_address", "billing_address", "warehouse_id", "promised_date", "notes", "total_net", "total_vat",
     "total_gross", "created_at", "updated_at", "l_product", "l_sku", "l_name", "l_qty", "l_price", "l_rate",
-    "l_incl", "l_net", "l_vat", "l_gross", "h_action", "h_from", "h_to", "h_actor", "h_reason", "h_at",
+    "l_incl", "l_net", "l_vat", "l_gross", "l_list", "l_mismatch",
+    "h_action", "h_from", "h_to", "h_actor", "h_reason", "h_at",
 ]
+# Fail at import, not with thousands of errors mid-run, when the repository's statement changes shape.
+assert len(INSERT_ORDER_PARAMS) == max(int(n) for n in re.findall(r"\$(\d+)", INSERT_ORDER)), \
+    "INSERT_ORDER changed: update INSERT_ORDER_PARAMS to match SqlOrderRepository.add"
 INSERT_IDEM = "INSERT INTO idempotency_key (scope, key, request_hash, order_id) VALUES ($1, $2, $3, $4)"
 INSERT_OUTBOX = uow_sql._OUTBOX
 ADDRESS_JSON = orjson.dumps({"name": "Ana Pop", "street": "Str. Lunga 5", "city": "Brasov", "county": "BV",
@@ -206,7 +211,7 @@ class RawIntake:
                 "l_name": [products[sku]["name"] for sku in o.skus], "l_qty": [m[0] for m in money],
                 "l_price": [m[1] for m in money], "l_rate": [products[sku]["vat_rate"] for sku in o.skus],
                 "l_incl": [True] * len(money), "l_net": [m[2] for m in money], "l_vat": [m[3] for m in money],
-                "l_gross": [m[4] for m in money],
+                "l_gross": [m[4] for m in money], "l_list": [None] * len(money), "l_mismatch": [False] * len(money),
                 "h_action": ["create"], "h_from": [None], "h_to": [0], "h_actor": [self.scope], "h_reason": [None],
                 "h_at": [now],
             }
