@@ -126,10 +126,12 @@ async def _command(incoming: IncomingOrder, channel: IntakeChannel, store: Intak
         raise _Problem("payment_not_recognised",
                        f"payment method {_payment(incoming)} is not mapped for this channel "
                        "(channel settings: payment_methods)")
+    paid_reference = None
     if incoming.paid:
+        paid_reference = f"paid in shop ({_payment(incoming)})"
         notes.append(f"Paid in shop: {_payment(incoming)}")
     return dataclasses.replace(given, payment_method=method, lines=lines, customer=await _customer(given, store),
-                               notes="\n".join(notes) or None)
+                               notes="\n".join(notes) or None, paid_reference=paid_reference)
 
 
 def _note(kind: str, charge: ShopCharge, currency: str) -> str:

@@ -42,6 +42,8 @@ class CreateOrder:
     idempotency_key: str | None = None
     request_hash: str = ""
     extra: dict[str, object] = field(default_factory=dict)
+    # Set when the money was already taken elsewhere (a shop's card checkout): the order starts paid.
+    paid_reference: str | None = None
 
 
 @dataclass(frozen=True)

@@ -92,6 +92,8 @@ async def _build(cmd: CreateOrder, actor: Actor, uow: UnitOfWork, clock: Clock) 
     )
     if channel.type == "pos":
         order.pay_at_counter(by=actor, at=now)
+    elif cmd.paid_reference:
+        order.record_prepayment(by=actor, at=now, reference=cmd.paid_reference)
     return order
 
 

@@ -238,6 +238,12 @@ class Order:
     def mark_paid(self, *, by: Actor, at: datetime, reference: str | None = None) -> None:
         self._move(S.PAID, "mark_paid", by, at, reference)
 
+    def record_prepayment(self, *, by: Actor, at: datetime, reference: str) -> None:
+        """Paid before it reached us (a shop's card checkout): draft -> pending_payment -> paid, as the table
+        allows no shortcut, with the payment's reference in the history."""
+        self.request_payment(by=by, at=at)
+        self.mark_paid(by=by, at=at, reference=reference)
+
     def pay_at_counter(self, *, by: Actor, at: datetime) -> None:
         """A POS sale is paid when it is made: draft -> pending_payment -> paid, and a receipt is issued."""
         if self.cash_receipt is not None:

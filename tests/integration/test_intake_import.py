@@ -279,13 +279,18 @@ async def test_shopify_cancelled_cancels_a_draft_order(client: httpx.AsyncClient
     assert order["history"][-1]["reason"] == "cancelled in shop"
 
 
-async def test_a_paid_shopify_order_is_created_with_the_card_mapping(
+async def test_a_paid_shopify_order_arrives_paid_with_the_card_mapping(
         client: httpx.AsyncClient, world: World, app: FastAPI, shopify: int) -> None:
     await post_shopify(client, shopify, shopify_order())
     await post_shopify(client, shopify, shopify_order(updated_at="2026-11-26T12:06:00+02:00"), topic="orders/paid")
     assert await process_pending(app) == ["created", "unchanged"]
     [row] = await orders(world)
     assert row.payment_method == "card" and "Paid in shop" in row.notes
+    order = await order_json(client, world, row.id)
+    # Paid at checkout, so paid here (the table has no draft -> paid shortcut: the history shows both steps).
+    assert order["status_label"] == "paid"
+    assert [h["action"] for h in order["history"]] == ["create", "request_payment", "mark_paid"]
+    assert "confirm" in order["allowed_actions"]
 
 
 async def test_resolve_and_ignore_and_a_repeat_of_an_ignored_failure(
