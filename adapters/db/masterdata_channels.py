@@ -22,6 +22,7 @@ SETTINGS_DEFAULTS: dict[str, Any] = {
     "prices_include_vat": True,
     "pull_interval_s": 300,  # adapters/shops/pull.py: seconds between scheduled pulls of a shop channel
     "preorder_reserve_days": 3,  # read by the daily pre-order run (adapters/db/preorders.py)
+    "shipping_sku": None,  # imported shop orders: shipping as a line of this product, else in the notes
 }
 
 # The secrets themselves are never selected: only whether they are set.

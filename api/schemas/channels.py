@@ -58,6 +58,9 @@ class ChannelSettingsIn(StrictModel):
                                                 "date; default 3")
     pull_interval_s: int | None = Field(default=None, ge=30, le=86400,
                                         description="seconds between scheduled pulls of a shop channel; default 300")
+    shipping_sku: Key64 | None = Field(
+        default=None, description="a product that stands for shipping on imported shop orders; null keeps "
+                                  "shipping in the order notes")
 
     _not_null = field_validator("pull_interval_s", "invoice_mode", "approval_rules", "payment_methods",
                                 "auto_delivery_note",
@@ -125,6 +128,7 @@ class ChannelSettingsOut(BaseModel):
     prices_include_vat: bool
     pull_interval_s: int = 300
     preorder_reserve_days: int = 3
+    shipping_sku: str | None = None
 
 
 class ChannelOut(BaseModel):

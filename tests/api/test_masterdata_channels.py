@@ -84,7 +84,8 @@ async def test_settings_default_when_left_out(client: httpx.AsyncClient, world: 
     assert body["settings"] == {"invoice_mode": "on_confirm", "approval_rules": [], "payment_methods": {},
                                 "auto_delivery_note": False, "return_window_days": 14,
                                 "default_warehouse_id": None, "prices_include_vat": True,
-                                "preorder_reserve_days": 3, "pull_interval_s": 300}
+                                "preorder_reserve_days": 3, "pull_interval_s": 300,
+                                "shipping_sku": None}
 
 
 async def test_approval_rules_are_validated_field_by_field(client: httpx.AsyncClient, world: World) -> None:
@@ -167,3 +168,15 @@ async def test_channel_pages_and_unknown_ids(client: httpx.AsyncClient, world: W
     assert (await client.get(URL, params={"type": "fax"}, headers=auth(world))).status_code == 422
     assert (await client.get(f"{URL}/999999", headers=auth(world))).status_code == 404
     assert (await client.get(f"{URL}/99999999999", headers=auth(world))).status_code == 422
+
+
+async def test_shipping_sku_is_set_and_cleared_through_the_api(client: httpx.AsyncClient, world: World) -> None:
+    admin = {"Authorization": f"Bearer {world.tokens['admin@test.local']}"}
+    channel_id = world.channels["api"]
+    r = await client.patch(f"/api/omni_sales/channels/{channel_id}", json={"settings": {"shipping_sku": "MUG-1"}},
+                           headers=admin)
+    assert r.status_code == 200, r.text
+    assert r.json()["settings"]["shipping_sku"] == "MUG-1"
+    r = await client.patch(f"/api/omni_sales/channels/{channel_id}", json={"settings": {"shipping_sku": None}},
+                           headers=admin)
+    assert r.json()["settings"]["shipping_sku"] is None

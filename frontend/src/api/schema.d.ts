@@ -1392,6 +1392,11 @@ export interface components {
              * @description default 14
              */
             return_window_days?: number | null;
+            /**
+             * Shipping Sku
+             * @description a product that stands for shipping on imported shop orders; null keeps shipping in the order notes
+             */
+            shipping_sku?: string | null;
         };
         /** ChannelSettingsOut */
         ChannelSettingsOut: {
@@ -1421,6 +1426,8 @@ export interface components {
             pull_interval_s: number;
             /** Return Window Days */
             return_window_days: number;
+            /** Shipping Sku */
+            shipping_sku?: string | null;
         };
         /** CountsOut */
         CountsOut: {
