@@ -64,18 +64,18 @@ class Faults:
     """The next `remaining` partner-API calls fail with `status` (429 carries Retry-After)."""
 
     remaining: int = 0
-    status: int = 503
+    http_status: int = 503
     retry_after: int = 2
     served: int = 0
 
     def arm(self, data: Mapping[str, Any]) -> dict[str, Any]:
         self.remaining = int(data.get("count", 1))
-        self.status = int(data.get("status", 503))
+        self.http_status = int(data.get("status", 503))
         self.retry_after = int(data.get("retry_after", 2))
         return self.describe()
 
     def describe(self) -> dict[str, Any]:
-        return {"remaining": self.remaining, "status": self.status, "retry_after": self.retry_after,
+        return {"remaining": self.remaining, "status": self.http_status, "retry_after": self.retry_after,
                 "served": self.served}
 
     def take(self) -> tuple[int, int] | None:
@@ -83,7 +83,7 @@ class Faults:
             return None
         self.remaining -= 1
         self.served += 1
-        return self.status, self.retry_after
+        return self.http_status, self.retry_after
 
 
 def fault_response(status: int, retry_after: int, body: dict[str, Any] | str) -> Response:

@@ -19,10 +19,10 @@ log = logging.getLogger("oms.shops")
 class RemoteError(Exception):
     """The shop did not do what was asked. `transient`: worth trying again later (5xx, 429, network)."""
 
-    def __init__(self, message: str, *, transient: bool, status: int | None = None) -> None:
+    def __init__(self, message: str, *, transient: bool, http_status: int | None = None) -> None:
         super().__init__(message)
         self.transient = transient
-        self.status = status
+        self.http_status = http_status
 
 
 @dataclass(frozen=True)
@@ -93,7 +93,7 @@ async def send(client: httpx.AsyncClient, method: str, url: str, *, policy: Retr
             wait = retry_after_s(resp.headers.get("retry-after"), policy.backoff_s * 2 ** (throttled - 1))
             if throttled > policy.max_throttle_waits or wait > policy.max_wait_s:
                 raise RemoteError(f"{method} {url}: 429 Too Many Requests (Retry-After {wait:.0f} s)",
-                                  transient=True, status=429)
+                                  transient=True, http_status=429)
             log.info("shop API throttled (429), waiting %.1f s as Retry-After asks", wait)
             await asyncio.sleep(wait)
             continue
@@ -101,10 +101,10 @@ async def send(client: httpx.AsyncClient, method: str, url: str, *, policy: Retr
             failures += 1
             if failures >= policy.attempts:
                 raise RemoteError(f"{method} {url}: HTTP {resp.status_code} after {failures} tries: {_brief(resp)}",
-                                  transient=True, status=resp.status_code)
+                                  transient=True, http_status=resp.status_code)
             await asyncio.sleep(policy.backoff_s * 2 ** (failures - 1))
             continue
         if resp.status_code >= 400:
             raise RemoteError(f"{method} {url}: HTTP {resp.status_code}: {_brief(resp)}", transient=False,
-                              status=resp.status_code)
+                              http_status=resp.status_code)
         return resp
