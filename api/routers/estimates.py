@@ -13,7 +13,7 @@ from adapters.db.queries import encode_cursor
 from api.deps import ContainerDep, Desk, StaffOnly
 from api.presenters import etag, order_out
 from api.responses import JSONResponse
-from api.routers.orders import _address, _lines
+from api.schemas.convert import address, line_inputs
 from api.schemas.estimates import EstimateIn, EstimateOut, EstimatePage
 from api.schemas.masterdata import CREATE, READ, READ_ONE, Cursor, Limit, PathId, after_id, problems
 from api.schemas.orders import OrderOut
@@ -45,8 +45,8 @@ async def create(body: EstimateIn, actor: Desk, container: ContainerDep) -> Resp
     c = body.customer
     cmd = NewEstimate(
         customer=CustomerInput(id=c.id, email=c.email, name=c.name, phone=c.phone, type=c.type, vat_code=c.vat_code),
-        shipping_address=_address(body.shipping_address),  # type: ignore[arg-type]
-        lines=_lines(body.lines), valid_until=body.valid_until, currency=body.currency,
+        shipping_address=address(body.shipping_address),
+        lines=line_inputs(body.lines), valid_until=body.valid_until, currency=body.currency,
         payment_method=body.payment_method, channel_id=body.channel_id, notes=body.notes,
     )
     estimate = await create_estimate(cmd, actor=actor, store=SqlEstimateStore(container.pool), uow=container.uow(),

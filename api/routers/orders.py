@@ -17,13 +17,14 @@ from api.errors import problem
 from api.presenters import etag, order_out, parse_if_match
 from api.responses import JSONResponse
 from api.schemas.common import Problem
+from api.schemas.convert import address, line_inputs, optional_address
 from api.schemas.orders import CountsOut, LinesIn, OrderIn, OrderOut, OrderPage, ReasonIn
 from domain.actors import Actor
 from domain.errors import FieldError, NotFoundError, ValidationError
 from domain.orders.actions import HANDLERS, replace_lines, run_action
-from domain.orders.commands import CreateOrder, CustomerInput, LineInput, OrderAction, ReplaceLines
+from domain.orders.commands import CreateOrder, CustomerInput, OrderAction, ReplaceLines
 from domain.orders.create import create_order
-from domain.orders.model import Address, HistoryEntry, Order
+from domain.orders.model import HistoryEntry, Order
 from domain.orders.status import OrderStatus
 
 router = APIRouter(prefix="/api/omni_sales/orders", tags=["orders"])
@@ -34,17 +35,6 @@ P = {status: {"model": Problem, "content": {"application/problem+json": {}}} for
 
 def _problems(*codes: int) -> dict[int | str, dict[str, Any]]:
     return {c: P[c] for c in codes}
-
-
-def _address(a: Any) -> Address | None:
-    if a is None:
-        return None
-    return Address(name=a.name, street=a.street, city=a.city, county=a.county, postcode=a.postcode,
-                   country=a.country.upper(), phone=a.phone, company=a.company)
-
-
-def _lines(lines: Any) -> list[LineInput]:
-    return [LineInput(sku=x.sku, quantity=x.quantity, unit_price=x.unit_price, name=x.name) for x in lines]
 
 
 def _order_response(order: Order, actor: Actor, history: list[HistoryEntry], status_code: int = 200,
@@ -73,8 +63,9 @@ async def create(
         channel_id=body.channel_id, currency=body.currency, payment_method=body.payment_method,
         customer=CustomerInput(id=body.customer.id, email=body.customer.email, name=body.customer.name,
                                phone=body.customer.phone, type=body.customer.type, vat_code=body.customer.vat_code),
-        shipping_address=_address(body.shipping_address),  # type: ignore[arg-type]
-        billing_address=_address(body.billing_address), lines=_lines(body.lines), external_ref=body.external_ref,
+        shipping_address=address(body.shipping_address),
+        billing_address=optional_address(body.billing_address), lines=line_inputs(body.lines),
+        external_ref=body.external_ref,
         promised_date=body.promised_date, notes=body.notes, idempotency_key=idempotency_key,
         request_hash=hashlib.sha256(raw).hexdigest(),
     )
@@ -239,7 +230,7 @@ async def edit_lines(order_id: int, body: LinesIn, actor: CurrentActor, containe
         return problem(403, "editing orders is for staff")
     if not 1 <= order_id <= 2**62:
         raise NotFoundError("order", order_id)
-    cmd = ReplaceLines(order_id=order_id, lines=_lines(body.lines),
+    cmd = ReplaceLines(order_id=order_id, lines=line_inputs(body.lines),
                        expected_version=parse_if_match(if_match, order_id))
     order = await replace_lines(cmd, actor=actor, uow=container.uow(), clock=container.clock)
     return await _after_change(container, actor, order)

@@ -38,7 +38,7 @@ def _check_version(order: Order, expected: int | None) -> None:
         raise StaleVersionError(expected, order.version)
 
 
-async def _reserve(order: Order, uow: UnitOfWork) -> tuple[list[Reservation], str | None]:
+async def reserve_order(order: Order, uow: UnitOfWork) -> tuple[list[Reservation], str | None]:
     """Reserve all lines atomically or report what is missing."""
     needed = needed_per_product(order.lines)
     levels = await uow.stock.lock_levels(order.warehouse_id, needed)
@@ -71,7 +71,7 @@ async def _confirm(order: Order, cmd: OrderAction, actor: Actor, uow: UnitOfWork
     if order.skips_stock_check(now.date()):
         order.confirm(by=actor, at=now, reservations=[])
         return
-    reservations, missing = await _reserve(order, uow)
+    reservations, missing = await reserve_order(order, uow)
     if missing is not None:
         order.mark_stock_unavailable(by=actor, at=now, missing=missing)
     else:
@@ -81,7 +81,7 @@ async def _confirm(order: Order, cmd: OrderAction, actor: Actor, uow: UnitOfWork
 async def _restore(order: Order, cmd: OrderAction, actor: Actor, uow: UnitOfWork, clock: Clock) -> None:
     """A back-order is promoted only by hand, and only when stock can be reserved now."""
     order.check_can_restore()
-    reservations, missing = await _reserve(order, uow)
+    reservations, missing = await reserve_order(order, uow)
     if missing is not None:
         raise ConflictError(f"stock is still short, the order stays a back-order: {missing}")
     order.restore(by=actor, at=clock(), reservations=reservations)

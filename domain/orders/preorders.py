@@ -10,7 +10,7 @@ from typing import Protocol
 
 from domain.actors import SYSTEM, Actor
 from domain.errors import NotFoundError
-from domain.orders.actions import _reserve
+from domain.orders.actions import reserve_order
 from domain.ports import Clock, UnitOfWork
 
 DEFAULT_RESERVE_DAYS = 3  # channel setting preorder_reserve_days overrides it
@@ -44,7 +44,7 @@ async def reserve_due_preorders(today: date, *, finder: DuePreorders, uow_factor
             if not order.awaits_preorder_stock:
                 run.skipped.append(order_id)
                 continue
-            reservations, missing = await _reserve(order, uow)
+            reservations, missing = await reserve_order(order, uow)
             if missing is None:
                 order.reserve_preorder(by=actor, at=clock(), reservations=reservations)
                 run.reserved.append(order_id)
