@@ -35,6 +35,12 @@ class Settings(BaseSettings):
     sandbox_woo_port: int | None = None
     sandbox_shopify_port: int | None = None
     sandbox_trickle_s: float = 45.0
+    # Fulfilment: the supplier printed on delivery notes; how often in-transit AWBs are polled.
+    company_name: str = "OMS Demo SRL"
+    company_address: str = "Str. Republicii 10, Brașov, BV 500030, RO"
+    company_vat_code: str = "RO18547290"
+    company_registration: str = "J08/1234/2015"
+    tracking_poll_s: float = 600.0
 
     @property
     def production(self) -> bool:

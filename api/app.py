@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from redis.asyncio import Redis
 
+from adapters.couriers.directory import SqlCourierDirectory
 from adapters.db.engine import make_engine
 from adapters.db.pg import create_pool
 from adapters.settings import Settings, get_settings
@@ -20,12 +21,16 @@ from api.routers import (
     auth,
     channel_health,
     channels,
+    couriers,
     customers,
     estimates,
+    fulfilment,
     ops,
     orders,
+    packing_lists,
     price_lists,
     products,
+    shipments,
     sync_log,
     users,
     warehouse,
@@ -45,7 +50,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engine = make_engine(settings.database_url, pool_size=max(4, settings.db_pool_size // 4))
         pool = await create_pool(settings.database_url, size=settings.db_pool_size)
         redis = Redis.from_url(settings.redis_url) if settings.redis_url else None
-        app.state.container = Container(settings=settings, engine=engine, pool=pool, redis=redis)
+        app.state.container = Container(settings=settings, engine=engine, pool=pool, redis=redis,
+                                        couriers=SqlCourierDirectory(pool))
         # Everything alive now (modules, routes, schemas) lives as long as the process: keep it out of the
         # cyclic collector, whose full passes over it cost tens of milliseconds under load.
         gc.collect()
@@ -53,6 +59,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         try:
             yield
         finally:
+            if app.state.container.couriers is not None:
+                await app.state.container.couriers.aclose()
             await pool.close()
             await engine.dispose()
             if redis is not None:
@@ -68,8 +76,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     errors.install(app)
     for module in (ops, auth, orders, users, api_keys, channel_health, channels, customers, products, warehouse,
-                   price_lists, webhooks, sync_log, estimates):
+                   price_lists, webhooks, sync_log, estimates, fulfilment, packing_lists, shipments):
         app.include_router(module.router)
+    app.include_router(couriers.router)
     spa.mount(app)
     app.add_middleware(EdgeMiddleware, max_body=settings.max_body_bytes, access_log=settings.access_log)
     return app

@@ -14,6 +14,7 @@ from redis.asyncio import Redis
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from adapters.couriers.directory import SqlCourierDirectory
 from adapters.db.repositories import ChannelCache
 from adapters.db.uow import SqlUnitOfWork
 from adapters.settings import Settings
@@ -40,6 +41,7 @@ class Container:
     _key_cache: dict[str, tuple[float, Actor | None]] = field(default_factory=dict)
     _user_cache: dict[int, tuple[float, frozenset[str] | None]] = field(default_factory=dict)
     channels: ChannelCache = field(default_factory=ChannelCache)
+    couriers: SqlCourierDirectory | None = None  # set by the composition root (courier gateways live here)
 
     def uow(self) -> SqlUnitOfWork:
         return SqlUnitOfWork(self.pool, self.clock, self.channels)

@@ -29,6 +29,7 @@ from domain.errors import (
     StaleVersionError,
     ValidationError,
 )
+from domain.fulfilment.couriers import CourierError
 
 log = logging.getLogger("oms.errors")
 PROBLEM = "application/problem+json"
@@ -119,6 +120,13 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def _domain(request: Request, exc: DomainError) -> Response:
         return domain_problem(exc)
+
+    @app.exception_handler(CourierError)
+    async def _courier(request: Request, exc: CourierError) -> Response:
+        # The courier failed, not the caller: 502, or 503 with the courier's Retry-After when trying later helps.
+        headers = {"Retry-After": str(int(exc.retry_after_s or 5))} if exc.retryable else None
+        return problem(503 if exc.retryable else 502, exc.message, type_="courier-error", title="Courier error",
+                       retryable=exc.retryable, courier_errors=exc.errors, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:

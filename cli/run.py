@@ -20,7 +20,7 @@ from types import FrameType, ModuleType
 
 from adapters.db import migrate
 from adapters.settings import Settings
-from cli import demo_shops
+from cli import demo_couriers, demo_shops
 from cli.demo import seed_demo_at
 
 log = logging.getLogger("oms.run")
@@ -127,10 +127,14 @@ def run(settings: Settings) -> int:
             log.info("applying migrations")
             migrate.upgrade(database_url)
             shops: list[demo_shops.DemoShop] = []
+            couriers: list[demo_couriers.DemoCourier] = []
             if should_seed(settings, embedded_database=not settings.database_url):
                 seeded = asyncio.run(seed_demo_at(database_url))
                 log.info("demo data %s", "seeded (log in as admin@oms.local / demo)" if seeded else "already present")
                 shops = demo_shops.prepare(settings, database_url)
+                couriers = demo_couriers.prepare(database_url)
+                # Tracking every 5 s, so the demo's parcels are seen delivered within about a minute.
+                os.environ.setdefault("OMS_TRACKING_POLL_S", str(demo_couriers.DEMO_POLL_S))
             # Children read their settings from the environment, as they would under any process manager.
             os.environ.update(OMS_DATABASE_URL=database_url, OMS_REDIS_URL=redis_url)
             children = {"api": stack.enter_context(child("api", [
@@ -143,6 +147,7 @@ def run(settings: Settings) -> int:
                     child("worker", [sys.executable, "-m", "arq", "workers.settings.WorkerSettings"]))
             simulators = {shop.name: stack.enter_context(child(shop.name, shop.argv(settings.sandbox_trickle_s)))
                           for shop in shops}
+            simulators.update({c.name: stack.enter_context(child(c.name, c.argv())) for c in couriers})
             for shop in shops:
                 demo_shops.register_catalog(shop, simulators[shop.name])
             log.info("serving on http://%s:%s (Ctrl-C stops everything)", settings.host, settings.port)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
 from typing import Protocol
 
 from domain.catalog.model import ChannelInfo, CustomerPrices, NewCustomer, ProductInfo
+from domain.fulfilment.ports import FulfilmentRepository
 from domain.orders.model import CustomerRef, Order
 from domain.receipts.model import ReceiptNote
 from domain.stock import StockLevel
@@ -95,12 +97,19 @@ class UnitOfWork(Protocol):
     @property
     def receipts(self) -> ReceiptRepository: ...
 
+    @property
+    def fulfilment(self) -> FulfilmentRepository: ...
+
     async def __aenter__(self) -> UnitOfWork: ...
 
     async def __aexit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         """Leaving without commit rolls back."""
+
+    def savepoint(self) -> AbstractAsyncContextManager[None]:
+        """A part of the unit of work that fails alone: leaving it by an exception undoes its writes and drops
+        the events of the orders it touched; the rest of the unit of work is kept."""
 
     async def commit(self) -> None:
         """Write the recorded events of every touched order to the outbox, then commit."""

@@ -34,6 +34,22 @@ class StockLevel:
         self.reserved = max(Decimal(0), self.reserved - quantity)
         self.changed = True
 
+    def dispatch(self, quantity: Decimal) -> None:
+        """Reserved goods leave the warehouse with the courier: on hand and reserved both go down."""
+        if quantity <= 0 or quantity > self.reserved or quantity > self.on_hand:
+            raise ValidationError(f"cannot dispatch {quantity} of product {self.product_id}: "
+                                  f"{self.reserved} reserved, {self.on_hand} on hand")
+        self.on_hand -= quantity
+        self.reserved -= quantity
+        self.changed = True
+
+    def reserve_up_to(self, quantity: Decimal) -> Decimal:
+        """Reserve as much of `quantity` as is available (a partial delivery); returns what was reserved."""
+        take = min(quantity, max(self.available, Decimal(0)))
+        if take > 0:
+            self.reserve(take)
+        return take
+
     def receive(self, quantity: Decimal, *, quarantine: bool = False) -> None:
         if quantity <= 0:
             raise ValidationError("a receipt adds a positive quantity")

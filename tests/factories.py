@@ -13,7 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from api.security import hash_password, issue_token, new_api_key
 
 TABLES = (
-    "sync_log", "inbox_event", "estimate", "cash_receipt",
+    "awb_batch", "shipment_event", "shipment_label", "shipment", "packing_list", "delivery_note_line",
+    "delivery_note", "courier_account", "sync_log", "inbox_event", "estimate", "cash_receipt",
     "notification", "idempotency_key", "outbox", "stock_reservation", "order_history", "sales_order_line",
     "sales_order", "receipt_note_line", "receipt_note", "stock_level", "price_list_item", "customer", "price_list",
     "api_key", "app_user", "product", "channel", "warehouse",

@@ -12,7 +12,13 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from adapters.db.channel_sync import claim_due_channels
 from adapters.db.inbox import SqlInbox, finish_event
-from adapters.db.notifications import CustomerNotification, Recorded, record_customer_notification
+from adapters.db.notifications import (
+    CustomerNotification,
+    OperatorNotice,
+    Recorded,
+    record_customer_notification,
+    record_operator_notice,
+)
 from adapters.queue.inbox_relay import InboxRelayReport, relay_inbox
 from adapters.queue.jobs import QueueUnavailableError
 from adapters.queue.relay import RelayReport, relay_pending
@@ -21,6 +27,8 @@ from adapters.shops.intake import process_inbox_event
 from adapters.shops.pull import DEFAULT_PULL_INTERVAL_S, pull_channel, report_dict
 from adapters.shops.push import push_status, record_push_failure
 from adapters.shops.status_map import SHOP_TYPES
+from adapters.shops.sync_retry import retry_remote_entry
+from domain.errors import ConflictError, NotFoundError
 from workers.routes import ROUTES
 
 log = logging.getLogger("oms.worker")
@@ -50,12 +58,18 @@ async def relay_outbox(ctx: dict[str, Any]) -> RelayReport | None:
     return report if report.claimed else None
 
 
+# Events that carry no template of their own, and the notification each one stands for (workers/routes.py).
+CUSTOMER_TEMPLATES = {"order.preorder_reserved": "preorder_in_preparation"}
+OPERATOR_TEMPLATES = {"order.preorder_stock_short": "preorder_stock_short"}
+
+
 async def notify_customer(ctx: dict[str, Any], *, outbox_id: int, event_type: str, aggregate_type: str,
                           aggregate_id: int, payload: dict[str, Any]) -> str:
-    """customer.notification_requested -> one notification row for the order's customer, once per event."""
+    """customer.notification_requested (template in the payload) or an event of CUSTOMER_TEMPLATES -> one
+    notification row for the order's customer, once per event."""
+    template = str(payload.get("template") or CUSTOMER_TEMPLATES[event_type])
     data = {k: v for k, v in payload.items() if k not in ("template", "order_id")}
-    note = CustomerNotification(outbox_id=outbox_id, order_id=aggregate_id, template=str(payload["template"]),
-                                data=data)
+    note = CustomerNotification(outbox_id=outbox_id, order_id=aggregate_id, template=template, data=data)
     try:
         outcome = await record_customer_notification(ctx["engine"], note)
     except Exception as exc:
@@ -64,6 +78,25 @@ async def notify_customer(ctx: dict[str, Any], *, outbox_id: int, event_type: st
         raise
     if outcome is Recorded.NO_ORDER:
         log.warning("notification for outbox event %s dropped: order %s no longer exists", outbox_id, aggregate_id)
+    return str(outcome)
+
+
+async def notify_operator(ctx: dict[str, Any], *, outbox_id: int, event_type: str, aggregate_type: str,
+                          aggregate_id: int, payload: dict[str, Any]) -> str:
+    """An event of OPERATOR_TEMPLATES -> one notice row for the operator desk (channel "operator"), once per
+    event. The payload (order number, what is missing, the promised date) is the notice's data."""
+    data = {k: v for k, v in payload.items() if k != "order_id"}
+    notice = OperatorNotice(outbox_id=outbox_id, order_id=aggregate_id, template=OPERATOR_TEMPLATES[event_type],
+                            data=data)
+    try:
+        outcome = await record_operator_notice(ctx["engine"], notice)
+    except Exception as exc:
+        if is_transient(exc):
+            raise retry_later(ctx, exc) from exc
+        raise
+    if outcome is Recorded.NO_ORDER:
+        log.warning("operator notice for outbox event %s dropped: order %s no longer exists", outbox_id,
+                    aggregate_id)
     return str(outcome)
 
 
@@ -127,3 +160,22 @@ async def push_shop_status(ctx: dict[str, Any], *, outbox_id: int, event_type: s
     log.warning("status push of order %s (%s) failed for good, sync log entry %s: %s", aggregate_id, event_type,
                 entry, outcome.detail)
     return "failed"
+
+
+async def retry_sync_remote(ctx: dict[str, Any], *, entry_id: int, by: str) -> str:
+    """A sync log retry the API queued under this name (adapters/queue/sync_retry.py, RETRY_JOB): an export
+    entry's status push is sent again, a channel's failed scheduled pull runs again. The outcome lands on the
+    entry (resolved, or one more attempt with the shop's answer); a shop failure is not retried here (the shop
+    client has its own bounded retries): the operator sees it and decides."""
+    try:
+        retried = await retry_remote_entry(ctx["pool"], entry_id, by=by, clock=lambda: datetime.now(UTC),
+                                           policy=ctx.get("shop_policy", DEFAULT_POLICY))
+    except (NotFoundError, ConflictError) as exc:
+        # The entry has gone, or holds nothing to send: there is nothing a later try could do either.
+        log.warning("queued retry of sync log entry %s dropped: %s", entry_id, exc)
+        return "dropped"
+    except Exception as exc:
+        if is_transient(exc):
+            raise retry_later(ctx, exc) from exc
+        raise
+    return retried.outcome.result

@@ -26,19 +26,22 @@ from adapters.db.pg import create_pool
 from adapters.queue.connection import redis_settings
 from adapters.queue.jobs import ArqJobQueue
 from adapters.settings import Settings, get_settings
+from workers.fulfilment import fetch_labels, run_awb_batch, track_shipments
 from workers.jobs import (
     import_inbox_event,
     notify_customer,
+    notify_operator,
     pull_shop_orders,
     push_shop_status,
     relay_inbox_tick,
     relay_outbox,
+    retry_sync_remote,
     schedule_pulls,
 )
 from workers.preorders import RUN_AT_HOUR_UTC, reserve_preorders
 from workers.preorders import TIMEOUT_S as PREORDER_TIMEOUT_S
 
-QUIET_TICKS = ("relay_outbox", "relay_inbox", "schedule_pulls")
+QUIET_TICKS = ("relay_outbox", "relay_inbox", "schedule_pulls", "track_shipments")
 
 
 class QuietRelayTicks(logging.Filter):
@@ -70,10 +73,21 @@ IMPORT_TIMEOUT_S = 30
 PULL_TIMEOUT_S = 300
 PUSH_TIMEOUT_S = 120  # a few shop calls, each with its own short timeout and bounded retries
 PULL_TICK_SECONDS = set(range(0, 60, 5))
+# A batch of hundreds of AWBs runs as one job (its progress is in awb_batch); a second delivery resumes it.
+AWB_BATCH_TIMEOUT_S = 1800
+LABEL_TIMEOUT_S = 120
+TRACK_TIMEOUT_S = 120
+TRACK_TICK_SECONDS = set(range(0, 60, 5))  # each AWB's next_track_at decides whether a tick asks about it
 FUNCTIONS: list[Function] = [func(notify_customer, timeout=NOTIFY_TIMEOUT_S, max_tries=MAX_TRIES),
                              func(import_inbox_event, timeout=IMPORT_TIMEOUT_S, max_tries=MAX_TRIES),
                              func(pull_shop_orders, timeout=PULL_TIMEOUT_S, max_tries=1),
-                             func(push_shop_status, timeout=PUSH_TIMEOUT_S, max_tries=MAX_TRIES)]
+                             func(push_shop_status, timeout=PUSH_TIMEOUT_S, max_tries=MAX_TRIES),
+                             func(notify_operator, timeout=NOTIFY_TIMEOUT_S, max_tries=MAX_TRIES),
+                             func(run_awb_batch, timeout=AWB_BATCH_TIMEOUT_S, max_tries=3),
+                             func(fetch_labels, timeout=LABEL_TIMEOUT_S, max_tries=MAX_TRIES),
+                             # An operator's retry (a push, or a whole pull): no result kept, so the entry's next
+                             # retry can be queued as soon as this one ends (adapters/queue/sync_retry.py).
+                             func(retry_sync_remote, timeout=PULL_TIMEOUT_S, max_tries=MAX_TRIES, keep_result=0)]
 
 
 def relay_schedule(queue_name: str) -> list[CronJob]:
@@ -85,6 +99,8 @@ def relay_schedule(queue_name: str) -> list[CronJob]:
                  unique=True, timeout=RELAY_TIMEOUT_S, max_tries=1),
             cron(schedule_pulls, name=f"{queue_name}:schedule_pulls", second=PULL_TICK_SECONDS,
                  run_at_startup=True, unique=True, timeout=RELAY_TIMEOUT_S, max_tries=1),
+            cron(track_shipments, name=f"{queue_name}:track_shipments", second=TRACK_TICK_SECONDS,
+                 run_at_startup=True, unique=True, timeout=TRACK_TIMEOUT_S, max_tries=1),
             cron(reserve_preorders, name=f"{queue_name}:reserve_preorders", hour={RUN_AT_HOUR_UTC}, minute={0},
                  second={0}, unique=True, timeout=PREORDER_TIMEOUT_S, max_tries=1)]
 
@@ -111,6 +127,9 @@ async def startup(ctx: dict[str, Any]) -> None:
 
 
 async def shutdown(ctx: dict[str, Any]) -> None:
+    couriers = ctx.pop("couriers", None)
+    if couriers is not None:
+        await couriers.aclose()
     pool = ctx.pop("pool", None)
     if pool is not None:
         await pool.close()

@@ -27,6 +27,7 @@ def channel_from_row(m: Any) -> ChannelInfo:
         default_warehouse_id=settings.get("default_warehouse_id"), approval_rules=rules,
         prices_include_vat=settings.get("prices_include_vat", True),
         payment_methods=settings.get("payment_methods", {}),
+        auto_delivery_note=bool(settings.get("auto_delivery_note", False)),
     )
 
 

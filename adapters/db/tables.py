@@ -12,6 +12,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     Numeric,
     SmallInteger,
@@ -352,6 +353,8 @@ inbox_event = Table(
     CheckConstraint("status IN ('pending', 'processed', 'failed', 'ignored')", name="status_known"),
     Index("ix_inbox_event_pending", "id", postgresql_where=text("status = 'pending'")),
     Index("ix_inbox_event_channel_id_external_ref", "channel_id", "external_ref"),
+    # Channel health's "last webhook" per channel reads the newest row of each channel.
+    Index("ix_inbox_event_channel_id_received_at", "channel_id", text("received_at DESC")),
 )
 
 # The scheduled pull per shop channel: when it last ran, how far it got (the newest shop modification time
@@ -389,4 +392,140 @@ sync_log = Table(
     CheckConstraint("error_type IN ('missing_sku', 'customer_not_created', 'payment_not_recognised', "
                     "'stock_insufficient', 'remote_error', 'other')", name="error_type_known"),
     Index("ix_sync_log_status_id", "status", text("id DESC")),
+)
+
+
+# --- fulfilment ----------------------------------------------------------------------------------------------
+
+# One account per courier; credentials are write-only through the API (the adapters need them in clear).
+courier_account = Table(
+    "courier_account", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("courier", String(16), nullable=False, unique=True),
+    Column("name", String(200), nullable=False),
+    Column("base_url", String(500), nullable=False),
+    Column("credentials", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
+    Column("default_service", String(64)),
+    Column("label_format", String(8), nullable=False, server_default="a4"),
+    Column("concurrency", SmallInteger, nullable=False, server_default="8"),
+    Column("sender", JSONB, nullable=False, server_default=text("'{}'::jsonb")),  # pickup address
+    Column("settings", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
+    Column("active", Boolean, nullable=False, server_default=text("true")),
+    _created(),
+    _updated(),
+    CheckConstraint("courier IN ('innoship', 'cargus', 'fancourier', 'palex')", name="courier_known"),
+    CheckConstraint("label_format IN ('a4', 'thermal')", name="label_format_known"),
+    CheckConstraint("concurrency BETWEEN 1 AND 64", name="concurrency_range"),
+)
+
+delivery_note = Table(
+    "delivery_note", metadata,
+    Column("id", BigInteger, primary_key=True),
+    Column("number", String(32), nullable=False, unique=True),
+    Column("order_id", ForeignKey("sales_order.id"), nullable=False, index=True),
+    Column("warehouse_id", ForeignKey("warehouse.id"), nullable=False),
+    Column("status", String(16), nullable=False, server_default="open"),
+    Column("created_by", String(200), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("dispatched_at", DateTime(timezone=True)),
+    CheckConstraint("status IN ('open', 'dispatched', 'cancelled')", name="status_known"),
+    # One note being prepared per order at a time.
+    Index("uq_delivery_note_open_order", "order_id", unique=True, postgresql_where=text("status = 'open'")),
+)
+
+delivery_note_line = Table(
+    "delivery_note_line", metadata,
+    Column("note_id", ForeignKey("delivery_note.id", ondelete="CASCADE"), primary_key=True),
+    Column("line_no", SmallInteger, primary_key=True),
+    Column("product_id", ForeignKey("product.id"), nullable=False),
+    Column("sku", String(64), nullable=False),
+    Column("name", String(300), nullable=False),
+    Column("quantity", QTY, nullable=False),
+    Column("backordered", QTY, nullable=False, server_default="0"),
+    CheckConstraint("quantity >= 0 AND backordered >= 0", name="quantities"),
+)
+
+packing_list = Table(
+    "packing_list", metadata,
+    Column("id", BigInteger, primary_key=True),
+    Column("number", String(32), nullable=False, unique=True),
+    Column("delivery_note_id", ForeignKey("delivery_note.id"), nullable=False, unique=True),
+    Column("order_id", ForeignKey("sales_order.id"), nullable=False, index=True),
+    Column("packages", JSONB, nullable=False),  # [{length_cm, width_cm, height_cm, weight_kg}] as strings
+    Column("version", Integer, nullable=False, server_default="1"),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+shipment = Table(
+    "shipment", metadata,
+    Column("id", BigInteger, primary_key=True),
+    Column("packing_list_id", ForeignKey("packing_list.id"), nullable=False),
+    Column("order_id", ForeignKey("sales_order.id"), nullable=False, index=True),
+    Column("courier", String(16), nullable=False),
+    Column("service", String(64)),
+    Column("carrier_id", Integer),
+    Column("carrier_name", String(100)),
+    Column("external_id", String(64), nullable=False, unique=True),
+    Column("status", String(16), nullable=False),
+    Column("awb_number", String(64)),
+    Column("tracking_url", String(500)),
+    Column("price", MONEY),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("claimed_until", DateTime(timezone=True)),
+    Column("last_error", Text),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("awb_at", DateTime(timezone=True)),
+    Column("tracking_status", String(20)),
+    Column("tracking_text", Text),
+    Column("tracking_at", DateTime(timezone=True)),
+    Column("next_track_at", DateTime(timezone=True)),
+    Column("track_failures", Integer, nullable=False, server_default="0"),
+    CheckConstraint("status IN ('pending', 'created', 'failed', 'cancelled')", name="status_known"),
+    CheckConstraint("status <> 'created' OR awb_number IS NOT NULL", name="created_has_awb"),
+    # The rule of the module: at most one live AWB (or attempt at one) per packing list.
+    Index("uq_shipment_live_packing_list", "packing_list_id", unique=True,
+          postgresql_where=text("status IN ('pending', 'created')")),
+    Index("uq_shipment_courier_awb", "courier", "awb_number", unique=True,
+          postgresql_where=text("awb_number IS NOT NULL")),
+    Index("ix_shipment_tracking_due", "next_track_at", postgresql_where=text("status = 'created'")),
+)
+
+shipment_label = Table(
+    "shipment_label", metadata,
+    Column("shipment_id", ForeignKey("shipment.id", ondelete="CASCADE"), primary_key=True),
+    Column("format", String(8), primary_key=True),
+    Column("pdf", LargeBinary, nullable=False),
+    Column("uploaded_by", String(200)),  # set for labels an operator uploaded (manual couriers)
+    _created(),
+)
+
+shipment_event = Table(
+    "shipment_event", metadata,
+    Column("id", BigInteger, primary_key=True),
+    Column("shipment_id", ForeignKey("shipment.id", ondelete="CASCADE"), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("location", String(200)),
+    Column("at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("shipment_id", "at", "status"),
+)
+
+# A batch AWB run started from the console: progress and per-item results for the operator.
+awb_batch = Table(
+    "awb_batch", metadata,
+    Column("id", BigInteger, primary_key=True),
+    Column("courier", String(16), nullable=False),
+    Column("service", String(64)),
+    Column("packing_list_ids", ARRAY(BigInteger), nullable=False),
+    Column("total", Integer, nullable=False),
+    Column("done", Integer, nullable=False, server_default="0"),
+    Column("succeeded", Integer, nullable=False, server_default="0"),
+    Column("failed", Integer, nullable=False, server_default="0"),
+    Column("results", JSONB, nullable=False, server_default=text("'[]'::jsonb")),
+    Column("status", String(16), nullable=False, server_default="queued"),
+    Column("created_by", String(200), nullable=False),
+    _created(),
+    Column("finished_at", DateTime(timezone=True)),
+    CheckConstraint("status IN ('queued', 'running', 'done')", name="status_known"),
 )

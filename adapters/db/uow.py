@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any
@@ -11,6 +12,7 @@ import asyncpg
 from asyncpg.pool import PoolConnectionProxy
 from asyncpg.transaction import Transaction
 
+from adapters.db.fulfilment import SqlFulfilmentRepository
 from adapters.db.orders import SqlOrderRepository
 from adapters.db.repositories import (
     ChannelCache,
@@ -36,6 +38,7 @@ class SqlUnitOfWork:
     customers: SqlCustomerDirectory
     idempotency: SqlIdempotencyStore
     receipts: SqlReceiptRepository
+    fulfilment: SqlFulfilmentRepository
 
     def __init__(self, pool: asyncpg.Pool, clock: Callable[[], datetime] = lambda: datetime.now(UTC),
                  channels: ChannelCache | None = None) -> None:
@@ -65,6 +68,7 @@ class SqlUnitOfWork:
         self.customers = SqlCustomerDirectory(conn)
         self.idempotency = SqlIdempotencyStore(conn)
         self.receipts = SqlReceiptRepository(conn)
+        self.fulfilment = SqlFulfilmentRepository(conn)
         return self
 
     async def __aexit__(
@@ -77,6 +81,19 @@ class SqlUnitOfWork:
             if self._conn is not None:
                 await self._pool.release(self._conn)
             self._conn = self._tx = None
+
+    @contextlib.asynccontextmanager
+    async def savepoint(self) -> AsyncIterator[None]:
+        """Part of the transaction that can fail alone: its writes and the events of orders it touched are
+        undone, the rest of the unit of work goes on (grouped AWB steps, domain/fulfilment/grouping.py)."""
+        assert self._conn is not None
+        seen = len(self._seen)
+        try:
+            async with self._conn.transaction():
+                yield
+        except BaseException:
+            del self._seen[seen:]
+            raise
 
     async def commit(self) -> None:
         assert self._tx is not None and self._conn is not None

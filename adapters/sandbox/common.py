@@ -268,7 +268,9 @@ class RunningServer:
 @contextlib.asynccontextmanager
 async def serve_in_process(app: ASGIApp, port: int = 0, host: str = "127.0.0.1") -> AsyncIterator[RunningServer]:
     """Run an ASGI app on a real socket inside the current event loop (port 0 picks a free one)."""
-    config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="on", access_log=False)
+    # A request a test left hanging (a simulated late answer) must not hold the shutdown for long.
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="on", access_log=False,
+                            timeout_graceful_shutdown=1)
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
     try:

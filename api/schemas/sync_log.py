@@ -39,6 +39,10 @@ class SyncEntryOut(BaseModel):
     order_id: int | None = Field(description="the order, once the import succeeded")
     resolved_at: datetime | None
     resolved_by: str | None
+    retry_queued_at: datetime | None = Field(
+        description="set while a retry of this export or scheduled-pull entry waits for or runs in the worker "
+                    "(when it was queued); null otherwise. The entry stays open until the worker's outcome "
+                    "resolves it or counts another attempt")
 
 
 class SyncEntryDetail(SyncEntryOut):
@@ -51,8 +55,9 @@ class SyncPage(BaseModel):
 
 
 class RetryOut(BaseModel):
-    result: Literal["created", "updated", "unchanged", "stale", "ignored", "failed"] = Field(
-        description="created/updated/unchanged: the order is in; failed: see error_type and detail")
+    result: Literal["created", "updated", "unchanged", "stale", "ignored", "failed", "queued"] = Field(
+        description="created/updated/unchanged: the order is in; failed: see error_type and detail; queued: an "
+                    "export or scheduled-pull entry whose retry the worker runs (see entry.retry_queued_at)")
     order_id: int | None
     error_type: ErrorType | None
     detail: str | None
@@ -68,4 +73,5 @@ class BulkRetryIn(StrictModel):
 class BulkRetryOut(BaseModel):
     items: list[RetryOut]
     retried: int
-    succeeded: int
+    succeeded: int = Field(description="imports that put their order in the queue")
+    queued: int = Field(description="export and scheduled-pull retries queued for the worker")

@@ -21,6 +21,7 @@ class ChannelInfo:
     approval_rules: tuple[ApprovalRule, ...] = ()
     prices_include_vat: bool = True
     payment_methods: dict[str, str] = field(default_factory=dict)
+    auto_delivery_note: bool = False  # confirming makes the delivery note and packing list at once
 
 
 @dataclass(frozen=True)

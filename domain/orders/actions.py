@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 
 from domain.actors import Actor
 from domain.errors import ConflictError, PermissionDeniedError, StaleVersionError
+from domain.fulfilment.notes import make_delivery_note
 from domain.orders.commands import OrderAction, ReplaceLines
 from domain.orders.create import _lines
 from domain.orders.model import Order, Reservation
@@ -74,8 +75,12 @@ async def _confirm(order: Order, cmd: OrderAction, actor: Actor, uow: UnitOfWork
     reservations, missing = await reserve_order(order, uow)
     if missing is not None:
         order.mark_stock_unavailable(by=actor, at=now, missing=missing)
-    else:
-        order.confirm(by=actor, at=now, reservations=reservations)
+        return
+    order.confirm(by=actor, at=now, reservations=reservations)
+    channel = await uow.catalog.channel(order.channel_id)
+    if channel is not None and channel.auto_delivery_note:
+        # The channel hands confirmed orders straight to the warehouse: the note in the same transaction.
+        await make_delivery_note(order, uow, actor=actor, now=now, on_short=None)
 
 
 async def _restore(order: Order, cmd: OrderAction, actor: Actor, uow: UnitOfWork, clock: Clock) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from domain.actors import Actor
 from domain.catalog.model import ChannelInfo, NewCustomer, ProductInfo
@@ -81,7 +81,9 @@ async def _build(cmd: CreateOrder, actor: Actor, uow: UnitOfWork, clock: Clock) 
         source=channel.type,
         currency=cmd.currency,
         customer=customer,
-        shipping_address=cmd.shipping_address,
+        # The courier calls the phone on the shipping address; the customer's own is the usual one to call.
+        shipping_address=cmd.shipping_address if cmd.shipping_address.phone or not cmd.customer.phone
+        else replace(cmd.shipping_address, phone=cmd.customer.phone),
         billing_address=cmd.billing_address,
         lines=lines,
         payment_method=cmd.payment_method,

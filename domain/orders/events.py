@@ -108,3 +108,21 @@ class PreorderStockShort(OrderEvent):
     def payload(self) -> dict[str, object]:
         return {"promised_date": None if self.promised_date is None else self.promised_date.isoformat(),
                 "missing": self.missing}
+
+
+@dataclass(frozen=True)
+class OrderShipped(OrderEvent):
+    """The AWB exists and the parcel is the courier's: what the shops are told (status_map "order.shipped")."""
+
+    from_status: int
+    awb: str
+    courier: str
+    tracking_url: str | None
+
+    @property
+    def name(self) -> str:
+        return "order.shipped"
+
+    def payload(self) -> dict[str, object]:
+        return {"from": self.from_status, "to": 4, "awb": self.awb, "courier": self.courier,
+                "tracking_url": self.tracking_url}

@@ -17,6 +17,7 @@ from domain.orders.events import (
     OrderCreated,
     OrderEvent,
     OrderLinesChanged,
+    OrderShipped,
     OrderStatusChanged,
     PreorderStockReserved,
     PreorderStockShort,
@@ -202,7 +203,8 @@ class Order:
         return self.is_preorder and self.status is S.CONFIRMED and not self.reservations
 
     # ----- status transitions ---------------------------------------------------------------
-    def _move(self, target: OrderStatus, action: str, by: Actor, at: datetime, reason: str | None) -> None:
+    def _move(self, target: OrderStatus, action: str, by: Actor, at: datetime, reason: str | None,
+              event: OrderEvent | None = None) -> None:
         allowed = self.allowed_targets()
         if target not in allowed:
             raise InvalidTransitionError(self.status.label, target.label, [s.label for s in allowed])
@@ -218,7 +220,7 @@ class Order:
             self.held_from = None
         self.updated_at = at
         self.new_history.append(HistoryEntry(action, int(previous), int(target), by.label, reason, at))
-        self.events.append(OrderStatusChanged(at, action, int(previous), int(target), reason))
+        self.events.append(event or OrderStatusChanged(at, action, int(previous), int(target), reason))
 
     @staticmethod
     def _require_reason(reason: str | None, action: str) -> str:
@@ -340,6 +342,60 @@ class Order:
     @property
     def holds_stock(self) -> bool:
         return bool(self.reservations) and (self.status in RESERVING or self.held_from in RESERVING)
+
+    # ----- fulfilment -----------------------------------------------------------------------
+    def check_can_deliver_note(self) -> None:
+        """A delivery note is made from a confirmed, paid or ready order; never while payment is awaited."""
+        if self.status not in (S.CONFIRMED, S.PAID, S.READY):
+            raise InvalidTransitionError(self.status.label, "delivery note (needs confirmed, paid or ready)",
+                                         [s.label for s in self.allowed_targets()])
+
+    def confirm_for_delivery(self, *, by: Actor, at: datetime, reservations: Sequence[Reservation],
+                             partial: str | None = None) -> None:
+        """A paid order gets its delivery note: it is confirmed with what was reserved (all of it, or the part
+        the operator chose to deliver now; `partial` says what stays a back-order)."""
+        self.check_can_confirm()
+        self._move(S.CONFIRMED, "confirm", by, at, partial)
+        self._hold_stock(reservations)
+
+    def add_reservations(self, reservations: Sequence[Reservation]) -> None:
+        """Stock reserved for a confirmed order that held none (a pre-order whose date came, or a partial
+        delivery): merged into what the order already holds."""
+        merged = {(r.product_id, r.warehouse_id): r.quantity for r in self.reservations}
+        for r in reservations:
+            key = (r.product_id, r.warehouse_id)
+            merged[key] = merged.get(key, Decimal(0)) + r.quantity
+        self.reservations = [Reservation(p, w, q) for (p, w), q in sorted(merged.items())]
+        self.reservations_changed = True
+
+    def ship(self, *, by: Actor, at: datetime, awb: str, courier: str, tracking_url: str | None,
+             consumed: Sequence[Reservation]) -> None:
+        """The AWB is generated and the parcel handed over: shipping (4). The dispatched quantities leave the
+        order's reservations (the caller takes them off the stock's on-hand and reserved)."""
+        previous = self.status
+        self._move(S.SHIPPING, "ship", by, at, f"AWB {awb} ({courier})",
+                   OrderShipped(at, int(previous), awb, courier, tracking_url))
+        left = {(r.product_id, r.warehouse_id): r.quantity for r in self.reservations}
+        for r in consumed:
+            key = (r.product_id, r.warehouse_id)
+            left[key] = max(Decimal(0), left.get(key, Decimal(0)) - r.quantity)
+        self.reservations = [Reservation(p, w, q) for (p, w), q in sorted(left.items()) if q > 0]
+        self.reservations_changed = True
+
+    def deliver(self, *, by: Actor, at: datetime, note: str | None = None) -> None:
+        """The courier reports the parcel delivered. An order put on hold by a failed attempt and then
+        delivered on a later attempt is resumed first, so the history shows both steps."""
+        if self.status is S.ON_HOLD and self.held_from is S.SHIPPING:
+            self.resume(by=by, at=at)
+        self._move(S.DELIVERED, "deliver", by, at, note)
+
+    def hold_for_delivery_problem(self, *, by: Actor, at: datetime, reason: str) -> bool:
+        """Failed delivery or return to sender while shipping: on hold with the courier's words. False when the
+        order is no longer shipping (already held, delivered...): tracking repeats itself, the order does not."""
+        if self.status is not S.SHIPPING:
+            return False
+        self.hold(by=by, at=at, reason=reason)
+        return True
 
     # ----- approval -------------------------------------------------------------------------
     def _evaluate_approval(self, rules: Sequence[ApprovalRule]) -> None:

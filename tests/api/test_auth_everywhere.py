@@ -11,7 +11,9 @@ from tests.factories import World
 
 PUBLIC = {("GET", "/healthz"), ("GET", "/readyz"), ("GET", "/metrics"), ("POST", "/api/auth/login"),
           # Shop webhooks carry no caller: the HMAC signature over the body is their proof (tests/api/test_webhooks.py).
-          ("POST", "/api/webhooks/woocommerce/{channel_id}"), ("POST", "/api/webhooks/shopify/{channel_id}")}
+          ("POST", "/api/webhooks/woocommerce/{channel_id}"), ("POST", "/api/webhooks/shopify/{channel_id}"),
+          # Innoship's tracking push is unsigned: a token of the account's own, in the URL, is its proof.
+          ("POST", "/api/webhooks/innoship")}
 
 
 def _routes(app: FastAPI) -> list[tuple[str, str]]:

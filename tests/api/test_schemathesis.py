@@ -15,6 +15,7 @@ import pytest
 import schemathesis
 from fastapi import FastAPI
 from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
 from schemathesis.checks import (
     content_type_conformance,
     not_a_server_error,
@@ -27,6 +28,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from adapters.settings import Settings
 from api.app import create_app
 from tests.factories import World, order_body, truncate_all
+
+# Label uploads (manual couriers) take a PDF body: a small real one, and arbitrary bytes to be refused.
+SMALL_PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF"
+schemathesis.openapi.media_type("application/pdf", st.one_of(st.just(SMALL_PDF), st.binary(max_size=64)))
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 

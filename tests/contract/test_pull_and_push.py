@@ -4,6 +4,7 @@ real database: what webhooks missed is pulled into the same inbox, and our statu
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -13,25 +14,32 @@ import httpx
 import orjson
 import pytest
 from arq import Retry
+from asgi_lifespan import LifespanManager
 from fastapi import FastAPI
 
 from adapters.db.channel_sync import PULL_REF, claim_due_channels, sync_state
 from adapters.db.outbox import SqlOutbox
+from adapters.queue.connection import connect
 from adapters.queue.relay import routed_jobs
+from adapters.queue.sync_retry import RETRY_JOB
 from adapters.sandbox.common import serve_in_process
 from adapters.sandbox.shopify import ShopifyShop
 from adapters.sandbox.shopify_app import build_app as shopify_app
 from adapters.sandbox.woocommerce import WooShop
 from adapters.sandbox.woocommerce_app import build_app as woo_app
+from adapters.settings import Settings
 from adapters.shops.http import RetryPolicy
 from adapters.shops.intake import process_inbox_event
 from adapters.shops.pull import pull_channel
 from adapters.shops.push import push_status
 from adapters.shops.status_map import SHOP_TYPES
+from api.app import create_app
 from tests.contract.conftest import Receiver
+from tests.db import redis_url
 from tests.factories import World
 from workers.jobs import push_shop_status
 from workers.routes import ROUTES
+from workers.settings import build_worker
 
 SECRET = "shop-secret-0123456789"
 WOO_KEYS = ("ck_oms_test", "cs_oms_test")
@@ -87,6 +95,41 @@ async def shopify(world: World) -> AsyncIterator[Shop]:
         channel_id = await shop_channel(world, "shopify", SHOPIFY_PAYMENTS, {
             "base_url": running.base_url, "access_token": TOKEN, "api_version": "2025-07"})
         yield Shop(channel_id, api, state)
+
+
+@dataclass
+class QueuedApi:
+    """The API on this test's own arq queue (the sync log's shop retries are queued there) and its worker."""
+
+    client: httpx.AsyncClient
+    settings: Settings
+
+    async def run_worker(self) -> None:
+        queue = self.settings.queue_name
+        worker = build_worker(self.settings, queue_name=queue, relay=False, burst=True, handle_signals=False,
+                              poll_delay=0.05, ctx={"settings": self.settings, "queue_name": queue,
+                                                    "shop_policy": FAST})
+        try:
+            await worker.async_run()
+            assert worker.jobs_failed == 0, worker
+        finally:
+            await worker.close()
+
+    async def queued_jobs(self) -> list[str]:
+        redis = await connect(redis_url(), self.settings.queue_name)
+        try:
+            return [j.function for j in await redis.queued_jobs(queue_name=self.settings.queue_name)]
+        finally:
+            await redis.aclose()
+
+
+@pytest.fixture
+async def queued_api(settings: Settings, queue_name: str) -> AsyncIterator[QueuedApi]:
+    own = settings.model_copy(update={"queue_name": queue_name})
+    application = create_app(own)
+    async with LifespanManager(application), httpx.AsyncClient(transport=httpx.ASGITransport(app=application),
+                                                               base_url="http://test") as client:
+        yield QueuedApi(client, own)
 
 
 async def forward_webhooks(receiver: Receiver, client: httpx.AsyncClient, channel_id: int) -> None:
@@ -195,8 +238,8 @@ async def test_shopify_pull_waits_out_429_and_throttling(app: FastAPI, world: Wo
     assert refs == {str(i) for i in shopify.state.orders}
 
 
-async def test_a_failing_pull_is_one_remote_error_entry_per_channel(
-        app: FastAPI, world: World, client: httpx.AsyncClient, woo: Shop) -> None:
+async def test_a_failing_pull_is_one_remote_error_entry_per_channel_and_its_retry_pulls_in_the_worker(
+        app: FastAPI, world: World, client: httpx.AsyncClient, woo: Shop, queued_api: QueuedApi) -> None:
     pool = app.state.container.pool
     await woo.api.post("/_sandbox/faults", json={"count": 4, "status": 500})
     for _ in range(2):
@@ -210,9 +253,13 @@ async def test_a_failing_pull_is_one_remote_error_entry_per_channel(
     assert state is not None and "HTTP 500" in state["last_error"]
 
     await place_woo(woo, deliver=False)
-    r = await client.post(f"/api/omni_sales/sync_log/{entry['id']}/retry", headers=auth(world))
-    assert r.status_code == 200, r.text
-    assert (r.json()["result"], r.json()["entry"]["status"]) == ("updated", "resolved")
+    r = await queued_api.client.post(f"/api/omni_sales/sync_log/{entry['id']}/retry", headers=auth(world))
+    assert r.status_code == 202, r.text
+    assert (r.json()["result"], r.json()["entry"]["status"]) == ("queued", "open")
+    assert await process_pending(app) == []  # nothing was pulled in the request
+    await queued_api.run_worker()
+    done = (await client.get(f"/api/omni_sales/sync_log/{entry['id']}", headers=auth(world))).json()
+    assert (done["status"], done["retry_queued_at"]) == ("resolved", None)
     assert await process_pending(app) == ["created"]
 
 
@@ -294,12 +341,13 @@ async def test_shipping_push_completes_woocommerce_with_a_note_and_fulfils_shopi
     assert fulfillment["tracking_company"] == "Cargus" and fulfillment["tracking_numbers"] == ["1234567890"]
 
 
-async def test_a_push_failing_with_5xx_retries_then_lands_in_the_sync_log_and_its_retry_resolves_it(
-        app: FastAPI, world: World, client: httpx.AsyncClient, woo: Shop) -> None:
-    await place_woo(woo, payment_method="bacs", deliver=False)
-    order_id, ref = await import_one(app, world, woo)
+async def failed_push_entry(app: FastAPI, world: World, client: httpx.AsyncClient,
+                            shop: Shop) -> tuple[dict[str, Any], int, str]:
+    """A confirmed WooCommerce order whose status push failed for good (the shop answers 503 from now on)."""
+    await place_woo(shop, payment_method="bacs", deliver=False)
+    order_id, ref = await import_one(app, world, shop)
     assert (await client.post(f"/api/omni_sales/orders/{order_id}/confirm", headers=auth(world))).status_code == 200
-    await woo.api.post("/_sandbox/faults", json={"count": 100, "status": 503})
+    await shop.api.post("/_sandbox/faults", json={"count": 100, "status": 503})
 
     with pytest.raises(Retry):
         await run_pushes(app, order_id, job_try=1)
@@ -309,12 +357,59 @@ async def test_a_push_failing_with_5xx_retries_then_lands_in_the_sync_log_and_it
     [entry] = items
     assert (entry["external_ref"], entry["error_type"], entry["status"], entry["order_id"]) == \
         (ref, "remote_error", "open", order_id)
-    assert "503" in entry["message"] and woo.state.orders[int(ref)]["status"] == "on-hold"
+    assert entry["retry_queued_at"] is None
+    assert "503" in entry["message"] and shop.state.orders[int(ref)]["status"] == "on-hold"
+    return entry, order_id, ref
 
+
+async def test_a_push_failing_with_5xx_lands_in_the_sync_log_and_its_retry_is_queued_and_pushed_by_the_worker(
+        app: FastAPI, world: World, client: httpx.AsyncClient, woo: Shop, queued_api: QueuedApi) -> None:
+    entry, order_id, ref = await failed_push_entry(app, world, client, woo)
+    retry = f"/api/omni_sales/sync_log/{entry['id']}/retry"
+
+    # A shop call now would wait out a 5 s Retry-After: the request only queues the push and answers at once.
+    await woo.api.post("/_sandbox/faults", json={"count": 1, "status": 429, "retry_after": 5})
+    started = time.monotonic()
+    r = await queued_api.client.post(retry, headers=auth(world))
+    assert time.monotonic() - started < 2.5
+    assert r.status_code == 202, r.text
+    queued = r.json()
+    assert (queued["result"], queued["order_id"], queued["sync_entry_id"]) == ("queued", order_id, entry["id"])
+    assert queued["entry"]["status"] == "open" and queued["entry"]["retry_queued_at"] is not None
+    assert woo.state.faults.remaining == 1 and woo.state.orders[int(ref)]["status"] == "on-hold"  # not called
+
+    # The log shows it queued; a second click while it waits queues nothing new.
+    [listed] = (await queued_api.client.get("/api/omni_sales/sync_log", params={"direction": "export"},
+                                            headers=auth(world))).json()["items"]
+    assert listed["retry_queued_at"] == queued["entry"]["retry_queued_at"]
+    again = await queued_api.client.post(retry, headers=auth(world))
+    assert again.status_code == 202 and again.json()["entry"]["retry_queued_at"] == listed["retry_queued_at"]
+    assert again.json()["detail"].startswith("a retry queued at")
+    assert await queued_api.queued_jobs() == [RETRY_JOB]
+
+    # The worker waits out the 429 (the shop's client does, as it would in the request) and pushes.
+    await queued_api.run_worker()
+    assert woo.state.faults.remaining == 0 and woo.state.orders[int(ref)]["status"] == "processing"
+    done = (await client.get(f"/api/omni_sales/sync_log/{entry['id']}", headers=auth(world))).json()
+    assert (done["status"], done["retry_queued_at"]) == ("resolved", None)
+
+
+async def test_a_queued_push_retry_that_fails_again_counts_an_attempt_and_can_be_queued_again(
+        app: FastAPI, world: World, client: httpx.AsyncClient, woo: Shop, queued_api: QueuedApi) -> None:
+    entry, _, ref = await failed_push_entry(app, world, client, woo)
+    retry = f"/api/omni_sales/sync_log/{entry['id']}/retry"
+    assert (await queued_api.client.post(retry, headers=auth(world))).status_code == 202
+
+    await queued_api.run_worker()  # the shop still answers 503
+    after = (await client.get(f"/api/omni_sales/sync_log/{entry['id']}", headers=auth(world))).json()
+    assert (after["status"], after["attempts"], after["retry_queued_at"]) == ("open", entry["attempts"] + 1, None)
+    assert "503" in after["message"] and woo.state.orders[int(ref)]["status"] == "on-hold"
+
+    # The finished job left nothing behind that would swallow the next retry.
+    r = await queued_api.client.post(retry, headers=auth(world))
+    assert r.status_code == 202 and r.json()["detail"].startswith("queued:")
     await woo.api.post("/_sandbox/faults", json={"count": 0})
-    r = await client.post(f"/api/omni_sales/sync_log/{entry['id']}/retry", headers=auth(world))
-    assert r.status_code == 200, r.text
-    assert (r.json()["result"], r.json()["entry"]["status"]) == ("updated", "resolved")
+    await queued_api.run_worker()
     assert woo.state.orders[int(ref)]["status"] == "processing"
 
 

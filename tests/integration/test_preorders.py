@@ -7,9 +7,19 @@ from typing import Any
 
 import httpx
 from fastapi import FastAPI
+from sqlalchemy.ext.asyncio import AsyncEngine
 
+from adapters.db.outbox import SqlOutbox
+from adapters.queue.connection import connect
+from adapters.queue.jobs import ArqJobQueue
+from adapters.queue.relay import relay_pending
+from adapters.settings import Settings
+from tests.db import redis_url
 from tests.factories import World, order_body
+from tests.integration.test_outbox_relay import run_worker_burst
+from workers.jobs import notify_customer, notify_operator
 from workers.preorders import reserve_preorders
+from workers.routes import ROUTES
 from workers.settings import relay_schedule
 
 ORDERS = "/api/omni_sales/orders"
@@ -96,3 +106,46 @@ def test_the_run_is_a_daily_cron_job_of_the_worker() -> None:
     jobs = {job.name: job for job in relay_schedule("q")}
     job = jobs["q:reserve_preorders"]
     assert job.hour == {4} and job.minute == {0} and job.unique
+
+
+async def test_a_reserved_preorder_notifies_the_customer_and_a_short_one_the_operator_once_each(
+        client: httpx.AsyncClient, world: World, app: FastAPI, engine: AsyncEngine, settings: Settings,
+        queue_name: str) -> None:
+    pre = await world.channel("preorders", "preorder", {"preorder_reserve_days": 5})
+    due = await confirmed_preorder(client, world, pre, "PRE-1", 2, [("TSHIRT-RED-M", "1", "49.90")])
+    short = await confirmed_preorder(client, world, pre, "PRE-3", 2, [("MUG-1", "6", "20.00")])
+    await reserve_preorders({"pool": app.state.container.pool})
+
+    redis = await connect(redis_url(), queue_name)
+    try:
+        report = await relay_pending(SqlOutbox(engine), ArqJobQueue(redis, queue_name), ROUTES)
+        assert (report.enqueued, report.error) == (2, None)
+        jobs = sorted(j.function for j in await redis.queued_jobs(queue_name=queue_name))
+        assert jobs == ["notify_customer", "notify_operator"]
+        await run_worker_burst(settings, queue_name)
+
+        rows = await world.sql("SELECT outbox_id, order_id, channel, recipient, template, payload FROM notification "
+                               "ORDER BY order_id")
+        customer, operator = rows
+        assert (customer.order_id, customer.channel, customer.recipient, customer.template) == (
+            due["id"], "email", "ana@example.ro", "preorder_in_preparation")
+        assert customer.payload["number"] == due["number"] and customer.payload["promised_date"] == in_days(2)
+        assert (operator.order_id, operator.channel, operator.recipient, operator.template) == (
+            short["id"], "operator", None, "preorder_stock_short")
+        assert operator.payload["number"] == short["number"] and "MUG-1 need 6.000" in operator.payload["missing"]
+
+        # Redelivered: the relay publishes again (arq drops the jobs it still knows) ...
+        await world.sql("UPDATE outbox SET published_at = NULL")
+        again = await relay_pending(SqlOutbox(engine), ArqJobQueue(redis, queue_name), ROUTES)
+        assert (again.enqueued, again.duplicates) == (0, 2)
+        # ... and a consumer that runs again anyway (past arq's window) records nothing twice.
+        events = {r.event_type: r for r in await world.sql(
+            "SELECT id, event_type, aggregate_id, payload FROM outbox WHERE event_type LIKE 'order.preorder%'")}
+        ctx = {"engine": engine}
+        for job, event in ((notify_customer, events["order.preorder_reserved"]),
+                           (notify_operator, events["order.preorder_stock_short"])):
+            assert await job(ctx, outbox_id=event.id, event_type=event.event_type, aggregate_type="order",
+                             aggregate_id=event.aggregate_id, payload=event.payload) == "duplicate"
+        assert len(await world.sql("SELECT id FROM notification")) == 2
+    finally:
+        await redis.aclose()

@@ -6,8 +6,9 @@ recorded events to the outbox), leaving without commit throws it away, as a roll
 
 from __future__ import annotations
 
+import contextlib
 import copy
-from collections.abc import Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -223,6 +224,16 @@ class FakeUnitOfWork:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self._work = None
+
+    @contextlib.asynccontextmanager
+    async def savepoint(self) -> AsyncIterator[None]:
+        before, seen = copy.deepcopy(self._open()), len(self._seen)
+        try:
+            yield
+        except BaseException:
+            self._work = before
+            del self._seen[seen:]
+            raise
 
     async def commit(self) -> None:
         work = self._open()

@@ -89,6 +89,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/couriers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List courier accounts
+         * @description Accounts in creation order. Credentials are never shown: `credentials_set` names the keys that are set.
+         */
+        get: operations["list_courier_accounts_api_couriers_get"];
+        put?: never;
+        /**
+         * Create a courier account
+         * @description One account per courier (409 for a second). An active account of a courier with an API needs the pickup
+         *     address's name, phone, street, city, county and postcode; each missing one is named. base_url left out
+         *     takes the courier's published API address.
+         */
+        post: operations["create_courier_account_api_couriers_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/couriers/{account_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One courier account */
+        get: operations["get_courier_account_api_couriers__account_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Change a courier account
+         * @description Fields left out keep their value. Credentials given replace those keys only (an empty string removes
+         *     one); sender fields and settings likewise (null removes one). The courier itself cannot change.
+         */
+        patch: operations["update_courier_account_api_couriers__account_id__patch"];
+        trace?: never;
+    };
     "/api/customers": {
         parameters: {
             query?: never;
@@ -335,6 +383,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/omni_sales/orders/{order_id}/delivery-note": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create the delivery note and packing list of an order
+         * @description From a confirmed, paid or ready order (never pending_payment). A paid order is confirmed and its stock
+         *     reserved here. When stock is short: 409 unless `on_short` says partial (deliver what is there) or backorder
+         *     (the order goes to stock_unavailable; answered 200 with no note).
+         */
+        post: operations["create_note_api_omni_sales_orders__order_id__delivery_note_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/omni_sales/orders/{order_id}/hold": {
         parameters: {
             query?: never;
@@ -540,8 +610,9 @@ export interface paths {
         put?: never;
         /**
          * Retry every open entry of one error type
-         * @description Up to 100 open entries of this error type (optionally one channel), oldest first, each run now;
-         *     the answer lists what became of each.
+         * @description Up to 100 open entries of this error type (optionally one channel), oldest first. Import entries run now;
+         *     export and scheduled-pull entries are queued for the worker (result `queued`; one whose retry cannot be
+         *     queued is `failed` with the reason). The answer lists what became of each.
          */
         post: operations["bulk_retry_api_omni_sales_sync_log_retry_post"];
         delete?: never;
@@ -617,11 +688,16 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Retry the import
-         * @description Runs the import again from the stored payload, now. Success resolves the entry (the order exists); the
-         *     same failure counts another attempt with the new message; a different failure resolves this entry and
-         *     opens (or counts) the entry of the new cause, named in sync_entry_id. An export entry sends its status
-         *     push to the shop again; a channel's failed scheduled pull (external_ref "(scheduled pull)") pulls again.
+         * Retry the entry
+         * @description An import entry runs the import again from the stored payload, now (200). Success resolves the entry (the
+         *     order exists); the same failure counts another attempt with the new message; a different failure resolves
+         *     this entry and opens (or counts) the entry of the new cause, named in sync_entry_id.
+         *
+         *     An export entry (its status push is sent again) and a channel's failed scheduled pull (external_ref
+         *     "(scheduled pull)", the channel is pulled again) call the shop, so they are queued for the worker: 202 with
+         *     result `queued` and the entry still open with `retry_queued_at` set. The worker's outcome lands on the entry:
+         *     resolved, or one more attempt with the new message. Retrying again while that job waits or runs queues
+         *     nothing new (202, same `retry_queued_at`). 503 when the job queue (Redis) cannot be reached.
          */
         post: operations["retry_api_omni_sales_sync_log__entry_id__retry_post"];
         delete?: never;
@@ -820,6 +896,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/shipments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Shipments (AWBs), newest first */
+        get: operations["list_shipments_api_shipments_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shipments/{shipment_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One shipment with its tracking timeline */
+        get: operations["get_shipment_api_shipments__shipment_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/shipments/{shipment_id}/label": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The label as PDF */
+        get: operations["get_label_api_shipments__shipment_id__label_get"];
+        /** Upload the label of a manual courier's AWB (body: the PDF) */
+        put: operations["put_label_api_shipments__shipment_id__label_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/users": {
         parameters: {
             query?: never;
@@ -863,6 +991,196 @@ export interface paths {
          * @description Change name, roles, locale, password or deactivate; an admin cannot lock themselves out.
          */
         patch: operations["update_user_api_users__user_id__patch"];
+        trace?: never;
+    };
+    "/api/warehouse/awb_batches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Generate AWBs for many packing lists in the background
+         * @description Answers at once; GET the batch for progress and per-item results (the console polls it).
+         */
+        post: operations["start_batch_api_warehouse_awb_batches_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/warehouse/awb_batches/{batch_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An AWB batch */
+        get: operations["get_batch_api_warehouse_awb_batches__batch_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/warehouse/delivery_notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Delivery notes, newest first */
+        get: operations["list_notes_api_warehouse_delivery_notes_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/warehouse/delivery_notes/{note_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One delivery note */
+        get: operations["get_note_api_warehouse_delivery_notes__note_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/warehouse/delivery_notes/{note_id}/pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The delivery note as a printable A4 PDF */
+        get: operations["note_pdf_api_warehouse_delivery_notes__note_id__pdf_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/warehouse/labels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Print many labels as one PDF
+         * @description Labels in the order given; each is fetched from its courier once and then kept.
+         */
+        post: operations["print_labels_api_warehouse_labels_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/warehouse/packing_lists": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Packing lists
+         * @description `awb=missing` is the guide's "packages without AWB" list (with each list's age); `order_id` filters.
+         */
+        get: operations["list_packing_lists_api_warehouse_packing_lists_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/warehouse/packing_lists/{packing_list_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One packing list */
+        get: operations["get_packing_list_api_warehouse_packing_lists__packing_list_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Set the packages (dimensions in cm, weight in kg)
+         * @description Replaces the packages; a field left out or null stays to be filled. Refused once an AWB is live.
+         */
+        patch: operations["patch_packing_list_api_warehouse_packing_lists__packing_list_id__patch"];
+        trace?: never;
+    };
+    "/api/warehouse/packing_lists/{packing_list_id}/awb": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Generate (or, for manual couriers, record) the AWB
+         * @description One packing list never gets two live AWBs: a repeated request answers the existing one (200). Missing
+         *     dimensions or weight are a 422 naming each field; a courier failure is a 502/503 problem.
+         */
+        post: operations["generate_awb_api_warehouse_packing_lists__packing_list_id__awb_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/warehouse/packing_lists/{packing_list_id}/offers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Courier price offers for this packing list
+         * @description Innoship's POST /api/Price, side by side (direct couriers answer their one price, or none).
+         */
+        post: operations["offers_api_warehouse_packing_lists__packing_list_id__offers_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/warehouse/receipts": {
@@ -943,6 +1261,27 @@ export interface paths {
          * @description Codes are unique. A new default warehouse takes over from the previous one.
          */
         post: operations["create_warehouse_api_warehouse_warehouses_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/webhooks/innoship": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Innoship tracking push
+         * @description Innoship posts tracking updates (the Track answer's shape). It signs nothing, so the URL carries the
+         *     `webhook_token` set in the Innoship account's settings; a wrong token is a 401 and nothing is read.
+         */
+        post: operations["innoship_tracking_api_webhooks_innoship_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1173,6 +1512,106 @@ export interface components {
             /** Price List Id */
             price_list_id: number;
         };
+        /** AwbBatchIn */
+        AwbBatchIn: {
+            /**
+             * Courier
+             * @enum {string}
+             */
+            courier: "innoship" | "cargus" | "fancourier" | "palex";
+            /** Packing List Ids */
+            packing_list_ids: number[];
+            /** Service */
+            service?: string | null;
+        };
+        /** AwbBatchItem */
+        AwbBatchItem: {
+            /**
+             * Already
+             * @default false
+             */
+            already: boolean;
+            /** Awb Number */
+            awb_number?: string | null;
+            /** Error */
+            error?: string | null;
+            /** Ok */
+            ok: boolean;
+            /** Packing List Id */
+            packing_list_id: number;
+            /** Shipment Id */
+            shipment_id?: number | null;
+        };
+        /** AwbBatchOut */
+        AwbBatchOut: {
+            /** Courier */
+            courier: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Created By */
+            created_by: string;
+            /** Done */
+            done: number;
+            /** Failed */
+            failed: number;
+            /** Finished At */
+            finished_at: string | null;
+            /** Id */
+            id: number;
+            /** Results */
+            results: components["schemas"]["AwbBatchItem"][];
+            /** Service */
+            service: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "queued" | "running" | "done";
+            /** Succeeded */
+            succeeded: number;
+            /** Total */
+            total: number;
+        };
+        /** AwbIn */
+        AwbIn: {
+            /**
+             * Awb Number
+             * @description manual couriers (Palex): the AWB made in the courier's portal
+             */
+            awb_number?: string | null;
+            /**
+             * Carrier Id
+             * @description Innoship: the courier of the chosen price offer
+             */
+            carrier_id?: number | null;
+            /**
+             * Courier
+             * @enum {string}
+             */
+            courier: "innoship" | "cargus" | "fancourier" | "palex";
+            /**
+             * Service
+             * @description the courier account's default if absent
+             */
+            service?: string | null;
+        };
+        /** AwbOut */
+        AwbOut: {
+            /**
+             * Already
+             * @description the packing list had this AWB before the request
+             */
+            already: boolean;
+            /** Awb Number */
+            awb_number: string;
+            /** Packing List Id */
+            packing_list_id: number;
+            /** Shipment Id */
+            shipment_id: number;
+        };
         /** BulkRetryIn */
         BulkRetryIn: {
             /** Channel Id */
@@ -1187,9 +1626,17 @@ export interface components {
         BulkRetryOut: {
             /** Items */
             items: components["schemas"]["RetryOut"][];
+            /**
+             * Queued
+             * @description export and scheduled-pull retries queued for the worker
+             */
+            queued: number;
             /** Retried */
             retried: number;
-            /** Succeeded */
+            /**
+             * Succeeded
+             * @description imports that put their order in the queue
+             */
             succeeded: number;
         };
         /**
@@ -1436,6 +1883,194 @@ export interface components {
             /** Total */
             total: number;
         };
+        /** CourierAccountIn */
+        CourierAccountIn: {
+            /**
+             * Active
+             * @default true
+             */
+            active: boolean;
+            /**
+             * Base Url
+             * @description left out: the courier's published API address (Palex has none and needs one)
+             */
+            base_url?: string | null;
+            /**
+             * Concurrency
+             * @description calls to this courier at a time
+             * @default 8
+             */
+            concurrency: number;
+            /**
+             * Courier
+             * @enum {string}
+             */
+            courier: "innoship" | "cargus" | "fancourier" | "palex";
+            /**
+             * Credentials
+             * @description write-only. innoship: api_key; cargus: subscription_key, username, password; fancourier: username, password, client_id. On PATCH the keys given replace the stored ones, an empty string removes a key, the others stay.
+             */
+            credentials?: {
+                [key: string]: string;
+            };
+            /**
+             * Default Service
+             * @description the courier's service name or id, e.g. Standard or 34
+             */
+            default_service?: string | null;
+            /**
+             * Label Format
+             * @default a4
+             * @enum {string}
+             */
+            label_format: "a4" | "thermal";
+            /** Name */
+            name: string;
+            sender?: components["schemas"]["CourierSenderIn"];
+            /** Settings */
+            settings?: {
+                [key: string]: boolean | number | string | string[];
+            };
+        };
+        /** CourierAccountOut */
+        CourierAccountOut: {
+            /** Active */
+            active: boolean;
+            /** Base Url */
+            base_url: string;
+            /** Concurrency */
+            concurrency: number;
+            /** Courier */
+            courier: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Credentials Set
+             * @description the credential keys that hold a value; values are never shown
+             */
+            credentials_set: string[];
+            /** Default Service */
+            default_service: string | null;
+            /** Id */
+            id: number;
+            /** Label Format */
+            label_format: string;
+            /** Name */
+            name: string;
+            sender: components["schemas"]["CourierSenderOut"];
+            /** Settings */
+            settings: {
+                [key: string]: unknown;
+            };
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /** CourierAccountPage */
+        CourierAccountPage: {
+            /** Items */
+            items: components["schemas"]["CourierAccountOut"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /**
+         * CourierAccountPatch
+         * @description Fields left out keep their value. `credentials`, `sender` and `settings` change key by key: an empty
+         *     credential or a null sender field or setting removes that key.
+         */
+        CourierAccountPatch: {
+            /** Active */
+            active?: boolean | null;
+            /** Base Url */
+            base_url?: string | null;
+            /** Concurrency */
+            concurrency?: number | null;
+            /** Credentials */
+            credentials?: {
+                [key: string]: string;
+            } | null;
+            /**
+             * Default Service
+             * @description null clears it
+             */
+            default_service?: string | null;
+            /** Label Format */
+            label_format?: ("a4" | "thermal") | null;
+            /** Name */
+            name?: string | null;
+            sender?: components["schemas"]["CourierSenderIn"] | null;
+            /** Settings */
+            settings?: {
+                [key: string]: boolean | number | string | string[] | null;
+            } | null;
+        };
+        /**
+         * CourierSenderIn
+         * @description The pickup address. Name, phone, street, city, county and postcode are required for an active account of
+         *     a courier with an API (all but Palex); an empty text counts as missing.
+         */
+        CourierSenderIn: {
+            /** City */
+            city?: string | null;
+            /** Company */
+            company?: string | null;
+            /** Contact */
+            contact?: string | null;
+            /**
+             * Country
+             * @description ISO 3166 alpha-2; RO when left out
+             */
+            country?: string | null;
+            /**
+             * County
+             * @description county name or code, e.g. Brasov / BV
+             */
+            county?: string | null;
+            /** Email */
+            email?: string | null;
+            /**
+             * Name
+             * @example Depozit Brașov
+             */
+            name?: string | null;
+            /** Phone */
+            phone?: string | null;
+            /** Postcode */
+            postcode?: string | null;
+            /** Street */
+            street?: string | null;
+        };
+        /** CourierSenderOut */
+        CourierSenderOut: {
+            /** City */
+            city?: string | null;
+            /** Company */
+            company?: string | null;
+            /** Contact */
+            contact?: string | null;
+            /**
+             * Country
+             * @default RO
+             */
+            country: string;
+            /** County */
+            county?: string | null;
+            /** Email */
+            email?: string | null;
+            /** Name */
+            name?: string | null;
+            /** Phone */
+            phone?: string | null;
+            /** Postcode */
+            postcode?: string | null;
+            /** Street */
+            street?: string | null;
+        };
         /**
          * CustomerAddress
          * @description An address as orders carry it.
@@ -1504,6 +2139,85 @@ export interface components {
             type?: ("b2c" | "b2b") | null;
             /** Vat Code */
             vat_code?: string | null;
+        };
+        /** DeliveryNoteCreated */
+        DeliveryNoteCreated: {
+            /** @description null when the order became a back-order instead */
+            delivery_note: components["schemas"]["DeliveryNoteOut"] | null;
+            /** Order Id */
+            order_id: number;
+            /** Order Status */
+            order_status: number;
+            /** Order Status Label */
+            order_status_label: string;
+            packing_list: components["schemas"]["PackingListOut"] | null;
+        };
+        /** DeliveryNoteIn */
+        DeliveryNoteIn: {
+            /**
+             * On Short
+             * @description when stock is short: deliver what is there (the rest stays a back-order) or make the whole order a back-order; without it a shortage is a 409
+             */
+            on_short?: ("partial" | "backorder") | null;
+        };
+        /** DeliveryNoteLineOut */
+        DeliveryNoteLineOut: {
+            /**
+             * Backordered
+             * @example 49.90
+             */
+            backordered: string;
+            /** Name */
+            name: string;
+            /** Product Id */
+            product_id: number;
+            /**
+             * Quantity
+             * @example 49.90
+             */
+            quantity: string;
+            /** Sku */
+            sku: string;
+        };
+        /** DeliveryNoteOut */
+        DeliveryNoteOut: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Created By */
+            created_by: string;
+            /** Dispatched At */
+            dispatched_at: string | null;
+            /** Id */
+            id: number;
+            /** Lines */
+            lines: components["schemas"]["DeliveryNoteLineOut"][];
+            /** Number */
+            number: string;
+            /** Order Id */
+            order_id: number;
+            /** Order Number */
+            order_number: string;
+            /** Packing List Id */
+            packing_list_id: number | null;
+            /** Partial */
+            partial: boolean;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "open" | "dispatched" | "cancelled";
+            /** Warehouse Id */
+            warehouse_id: number;
+        };
+        /** DeliveryNotePage */
+        DeliveryNotePage: {
+            /** Items */
+            items: components["schemas"]["DeliveryNoteOut"][];
+            /** Next Cursor */
+            next_cursor: string | null;
         };
         /** EstimateCustomerOut */
         EstimateCustomerOut: {
@@ -1623,6 +2337,17 @@ export interface components {
             /** To Status Label */
             to_status_label: string;
         };
+        /** LabelsIn */
+        LabelsIn: {
+            /**
+             * Format
+             * @default a4
+             * @enum {string}
+             */
+            format: "a4" | "thermal";
+            /** Shipment Ids */
+            shipment_ids: number[];
+        };
         /** LineIn */
         LineIn: {
             /** Name */
@@ -1730,6 +2455,40 @@ export interface components {
             prefix: string;
             /** Scopes */
             scopes: string[];
+        };
+        /** OfferIn */
+        OfferIn: {
+            /**
+             * Courier
+             * @default innoship
+             * @enum {string}
+             */
+            courier: "innoship" | "cargus" | "fancourier" | "palex";
+        };
+        /** OfferList */
+        OfferList: {
+            /** Items */
+            items: components["schemas"]["OfferOut"][];
+        };
+        /** OfferOut */
+        OfferOut: {
+            /** Carrier Id */
+            carrier_id: number | null;
+            /** Carrier Name */
+            carrier_name: string;
+            /** Currency */
+            currency: string;
+            /** Delivery Days */
+            delivery_days: number | null;
+            /**
+             * Price
+             * @example 49.90
+             */
+            price: string;
+            /** Service */
+            service: string;
+            /** Service Name */
+            service_name: string;
         };
         /** OpenErrorCounts */
         OpenErrorCounts: {
@@ -1894,6 +2653,100 @@ export interface components {
              * Format: date-time
              */
             updated_at: string;
+        };
+        /** PackageIn */
+        PackageIn: {
+            /** Height Cm */
+            height_cm?: (number | string) | null;
+            /** Length Cm */
+            length_cm?: (number | string) | null;
+            /** Weight Kg */
+            weight_kg?: (number | string) | null;
+            /** Width Cm */
+            width_cm?: (number | string) | null;
+        };
+        /** PackageOut */
+        PackageOut: {
+            /** Height Cm */
+            height_cm: string | null;
+            /** Length Cm */
+            length_cm: string | null;
+            /** Missing */
+            missing: string[];
+            /** Weight Kg */
+            weight_kg: string | null;
+            /** Width Cm */
+            width_cm: string | null;
+        };
+        /** PackagesIn */
+        PackagesIn: {
+            /** Packages */
+            packages: components["schemas"]["PackageIn"][];
+        };
+        /** PackingListOut */
+        PackingListOut: {
+            /**
+             * Age Hours
+             * @description hours since the packing list was made
+             */
+            age_hours: number;
+            /** City */
+            city: string;
+            /**
+             * Complete
+             * @description every package has length, width, height and weight
+             */
+            complete: boolean;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Currency */
+            currency: string;
+            /** Customer Name */
+            customer_name: string;
+            /** Delivery Note Id */
+            delivery_note_id: number;
+            /** Delivery Note Number */
+            delivery_note_number: string;
+            /** Id */
+            id: number;
+            /** Number */
+            number: string;
+            /** Order Id */
+            order_id: number;
+            /** Order Number */
+            order_number: string;
+            /** Order Status */
+            order_status: number;
+            /** Order Status Label */
+            order_status_label: string;
+            /** Packages */
+            packages: components["schemas"]["PackageOut"][];
+            /** Payment Method */
+            payment_method: string;
+            /** @description the live AWB (or attempt), if any */
+            shipment: components["schemas"]["ShipmentSummary"] | null;
+            /**
+             * Total Gross
+             * @example 49.90
+             */
+            total_gross: string;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+            /** Version */
+            version: number;
+        };
+        /** PackingListPage */
+        PackingListPage: {
+            /** Items */
+            items: components["schemas"]["PackingListOut"][];
+            /** Next Cursor */
+            next_cursor: string | null;
         };
         /** PriceItemIn */
         PriceItemIn: {
@@ -2248,15 +3101,92 @@ export interface components {
             order_id: number | null;
             /**
              * Result
-             * @description created/updated/unchanged: the order is in; failed: see error_type and detail
+             * @description created/updated/unchanged: the order is in; failed: see error_type and detail; queued: an export or scheduled-pull entry whose retry the worker runs (see entry.retry_queued_at)
              * @enum {string}
              */
-            result: "created" | "updated" | "unchanged" | "stale" | "ignored" | "failed";
+            result: "created" | "updated" | "unchanged" | "stale" | "ignored" | "failed" | "queued";
             /**
              * Sync Entry Id
              * @description the entry that now holds the failure, when it failed
              */
             sync_entry_id: number | null;
+        };
+        /** ShipmentOut */
+        ShipmentOut: {
+            /** Attempts */
+            attempts: number;
+            /** Awb At */
+            awb_at: string | null;
+            /** Awb Number */
+            awb_number: string | null;
+            /** Carrier Name */
+            carrier_name: string | null;
+            /** Courier */
+            courier: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Events */
+            events: components["schemas"]["TrackingEventOut"][];
+            /** Id */
+            id: number;
+            /**
+             * Labels
+             * @description label formats stored
+             */
+            labels: string[];
+            /** Last Error */
+            last_error: string | null;
+            /** Order Id */
+            order_id: number;
+            /** Packing List Id */
+            packing_list_id: number;
+            /** Price */
+            price: string | null;
+            /** Service */
+            service: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "pending" | "created" | "failed" | "cancelled";
+            /** Tracking At */
+            tracking_at: string | null;
+            /** Tracking Status */
+            tracking_status: string | null;
+            /** Tracking Text */
+            tracking_text: string | null;
+            /** Tracking Url */
+            tracking_url: string | null;
+        };
+        /** ShipmentPage */
+        ShipmentPage: {
+            /** Items */
+            items: components["schemas"]["ShipmentOut"][];
+            /** Next Cursor */
+            next_cursor: string | null;
+        };
+        /** ShipmentSummary */
+        ShipmentSummary: {
+            /** Awb Number */
+            awb_number: string | null;
+            /** Carrier Name */
+            carrier_name: string | null;
+            /** Courier */
+            courier: string;
+            /** Id */
+            id: number;
+            /** Last Error */
+            last_error: string | null;
+            /**
+             * Status
+             * @enum {string}
+             */
+            status: "pending" | "created" | "failed" | "cancelled";
+            /** Tracking Status */
+            tracking_status: string | null;
         };
         /** StatusCount */
         StatusCount: {
@@ -2354,6 +3284,11 @@ export interface components {
             /** Resolved By */
             resolved_by: string | null;
             /**
+             * Retry Queued At
+             * @description set while a retry of this export or scheduled-pull entry waits for or runs in the worker (when it was queued); null otherwise. The entry stays open until the worker's outcome resolves it or counts another attempt
+             */
+            retry_queued_at: string | null;
+            /**
              * Status
              * @enum {string}
              */
@@ -2405,6 +3340,11 @@ export interface components {
             /** Resolved By */
             resolved_by: string | null;
             /**
+             * Retry Queued At
+             * @description set while a retry of this export or scheduled-pull entry waits for or runs in the worker (when it was queued); null otherwise. The entry stays open until the worker's outcome resolves it or counts another attempt
+             */
+            retry_queued_at: string | null;
+            /**
              * Status
              * @enum {string}
              */
@@ -2439,6 +3379,31 @@ export interface components {
             vat: string;
             /** Vat Breakdown */
             vat_breakdown: components["schemas"]["VatBreakdown"][];
+        };
+        /** TrackingEventOut */
+        TrackingEventOut: {
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Location */
+            location: string | null;
+            /** Status */
+            status: string;
+            /** Text */
+            text: string;
+        };
+        /** TrackingPushOut */
+        TrackingPushOut: {
+            /** Changed */
+            changed: number;
+            /** Delivered */
+            delivered: number;
+            /** Held */
+            held: number;
+            /** Received */
+            received: number;
         };
         /** UserIn */
         UserIn: {
@@ -3010,6 +3975,284 @@ export interface operations {
             };
             /** @description Forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_courier_accounts_api_couriers_get: {
+        parameters: {
+            query?: {
+                courier?: ("innoship" | "cargus" | "fancourier" | "palex") | null;
+                active?: boolean | null;
+                /** @description next_cursor of the previous page */
+                cursor?: string | null;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CourierAccountPage"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    create_courier_account_api_couriers_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CourierAccountIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CourierAccountOut"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_courier_account_api_couriers__account_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CourierAccountOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    update_courier_account_api_couriers__account_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CourierAccountPatch"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CourierAccountOut"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4183,6 +5426,115 @@ export interface operations {
             };
         };
     };
+    create_note_api_omni_sales_orders__order_id__delivery_note_post: {
+        parameters: {
+            query?: never;
+            header?: {
+                "if-match"?: string | null;
+            };
+            path: {
+                order_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["DeliveryNoteIn"] | null;
+            };
+        };
+        responses: {
+            /** @description the order became a back-order */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryNoteCreated"];
+                };
+            };
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryNoteCreated"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     order_hold_api_omni_sales_orders__order_id__hold_post: {
         parameters: {
             query?: never;
@@ -5087,6 +6439,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Request Entity Too Large */
             413: {
                 headers: {
@@ -5319,6 +6680,15 @@ export interface operations {
                     "application/json": components["schemas"]["RetryOut"];
                 };
             };
+            /** @description an export or scheduled-pull entry: its retry is queued for the worker (result `queued`, `entry.retry_queued_at` set) */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RetryOut"];
+                };
+            };
             /** @description Unauthorized */
             401: {
                 headers: {
@@ -5357,6 +6727,15 @@ export interface operations {
             };
             /** @description Unprocessable Entity */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6362,6 +7741,292 @@ export interface operations {
             };
         };
     };
+    list_shipments_api_shipments_get: {
+        parameters: {
+            query?: {
+                /** @description next_cursor of the previous page */
+                cursor?: string | null;
+                limit?: number;
+                order_id?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShipmentPage"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_shipment_api_shipments__shipment_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                shipment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShipmentOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_label_api_shipments__shipment_id__label_get: {
+        parameters: {
+            query?: {
+                format?: "a4" | "thermal";
+            };
+            header?: never;
+            path: {
+                shipment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the label */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": unknown;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Bad Gateway */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    put_label_api_shipments__shipment_id__label_put: {
+        parameters: {
+            query?: {
+                format?: "a4" | "thermal";
+            };
+            header?: never;
+            path: {
+                shipment_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/pdf": string;
+            };
+        };
+        responses: {
+            /** @description stored */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     list_users_api_users_get: {
         parameters: {
             query?: {
@@ -6629,6 +8294,843 @@ export interface operations {
             };
             /** @description Unprocessable Entity */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    start_batch_api_warehouse_awb_batches_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AwbBatchIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AwbBatchOut"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_batch_api_warehouse_awb_batches__batch_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                batch_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AwbBatchOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_notes_api_warehouse_delivery_notes_get: {
+        parameters: {
+            query?: {
+                /** @description next_cursor of the previous page */
+                cursor?: string | null;
+                limit?: number;
+                order_id?: number | null;
+                status?: ("open" | "dispatched" | "cancelled") | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryNotePage"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_note_api_warehouse_delivery_notes__note_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                note_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryNoteOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    note_pdf_api_warehouse_delivery_notes__note_id__pdf_get: {
+        parameters: {
+            query?: {
+                lang?: "ro" | "en";
+            };
+            header?: never;
+            path: {
+                note_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the document as PDF */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": unknown;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    print_labels_api_warehouse_labels_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LabelsIn"];
+            };
+        };
+        responses: {
+            /** @description the labels, one PDF */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": unknown;
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Bad Gateway */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_packing_lists_api_warehouse_packing_lists_get: {
+        parameters: {
+            query?: {
+                /** @description next_cursor of the previous page */
+                cursor?: string | null;
+                limit?: number;
+                awb?: ("missing" | "present") | null;
+                order_id?: number | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PackingListPage"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_packing_list_api_warehouse_packing_lists__packing_list_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                packing_list_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PackingListOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    patch_packing_list_api_warehouse_packing_lists__packing_list_id__patch: {
+        parameters: {
+            query?: never;
+            header?: {
+                "if-match"?: string | null;
+            };
+            path: {
+                packing_list_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PackagesIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PackingListOut"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    generate_awb_api_warehouse_packing_lists__packing_list_id__awb_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                packing_list_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AwbIn"];
+            };
+        };
+        responses: {
+            /** @description the AWB it already had */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AwbOut"];
+                };
+            };
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AwbOut"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Bad Gateway */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    offers_api_warehouse_packing_lists__packing_list_id__offers_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                packing_list_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OfferIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OfferList"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request body too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Bad Gateway */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Service Unavailable */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6999,6 +9501,73 @@ export interface operations {
                 };
             };
             /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    innoship_tracking_api_webhooks_innoship_post: {
+        parameters: {
+            query: {
+                token: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TrackingPushOut"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;

@@ -8,6 +8,7 @@ import { diarySyncRoute } from '@/routes/omni_sales/diary-sync/route';
 import { orderDetailRoute } from '@/routes/omni_sales/order-detail/route';
 import { orderListRoute } from '@/routes/omni_sales/order-list/route';
 import { rootRoute } from '@/routes/root';
+import { warehouseRoutes } from '@/routes/warehouse';
 
 const indexRoute = createRoute({
   getParentRoute: () => appRoute,
@@ -19,7 +20,7 @@ const indexRoute = createRoute({
 
 export const routeTree = rootRoute.addChildren([
   loginRoute,
-  appRoute.addChildren([indexRoute, orderListRoute, orderDetailRoute, backOrdersRoute, diarySyncRoute, ...masterDataRoutes]),
+  appRoute.addChildren([indexRoute, orderListRoute, orderDetailRoute, backOrdersRoute, diarySyncRoute, ...masterDataRoutes, ...warehouseRoutes]),
 ]);
 
 /** Plain query strings (?status=0,1&age=4h) rather than JSON-encoded values: readable, shareable URLs. */

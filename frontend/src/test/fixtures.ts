@@ -1,4 +1,7 @@
 import type { Order, OrderSummary } from '@/api/client';
+import type { DeliveryNote } from '@/hooks/api/deliveryNotes';
+import type { PackingList } from '@/hooks/api/packingLists';
+import type { Shipment } from '@/hooks/api/shipments';
 
 const now = new Date();
 const hoursAgo = (h: number) => new Date(now.getTime() - h * 3600_000).toISOString();
@@ -73,3 +76,77 @@ export const COUNTS = {
   ],
   total: 7,
 };
+
+export function packingList(over: Partial<PackingList> = {}): PackingList {
+  return {
+    id: 5,
+    number: 'PL-0000005',
+    delivery_note_id: 4,
+    delivery_note_number: 'DN-0000004',
+    order_id: 1,
+    order_number: 'SO-0000001',
+    order_status: 3,
+    order_status_label: 'confirmed',
+    customer_name: 'Ana Pop',
+    city: 'Brasov',
+    payment_method: 'cod',
+    total_gross: '99.80',
+    currency: 'RON',
+    packages: [{ length_cm: null, width_cm: null, height_cm: null, weight_kg: null, missing: ['length_cm', 'width_cm', 'height_cm', 'weight_kg'] }],
+    complete: false,
+    version: 2,
+    created_at: hoursAgo(3),
+    updated_at: hoursAgo(3),
+    age_hours: 3.2,
+    shipment: null,
+    ...over,
+  };
+}
+
+export function shipment(over: Partial<Shipment> = {}): Shipment {
+  return {
+    id: 9,
+    packing_list_id: 5,
+    order_id: 1,
+    courier: 'innoship',
+    service: '1',
+    carrier_name: 'Cargus',
+    status: 'created',
+    awb_number: '1190000123',
+    tracking_url: null,
+    price: '18.50',
+    attempts: 1,
+    last_error: null,
+    created_at: hoursAgo(2),
+    awb_at: hoursAgo(2),
+    tracking_status: 'in_transit',
+    tracking_text: 'In transit',
+    tracking_at: hoursAgo(1),
+    labels: ['a4'],
+    events: [],
+    ...over,
+  };
+}
+
+export function deliveryNote(over: Partial<DeliveryNote> = {}): DeliveryNote {
+  return {
+    id: 4,
+    number: 'DN-0000004',
+    order_id: 1,
+    order_number: 'SO-0000001',
+    warehouse_id: 1,
+    status: 'open',
+    partial: false,
+    created_by: 'operator@oms.local',
+    created_at: hoursAgo(3),
+    dispatched_at: null,
+    lines: [{ product_id: 1, sku: 'TSHIRT-RED-M', name: 'T-shirt', quantity: '2.000', backordered: '0.000' }],
+    packing_list_id: 5,
+    ...over,
+  };
+}
+
+/** A PDF answer (labels, delivery notes): the console only hands its bytes to the preview. */
+export function pdfResponse(): Response {
+  return new Response('%PDF-1.4 test', { headers: { 'content-type': 'application/pdf' } });
+}

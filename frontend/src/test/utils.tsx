@@ -36,6 +36,15 @@ export function renderApp(url: string, roles: string[] = ['operator']) {
 
 type Handler = (req: Request, url: URL) => Response | Promise<Response>;
 
+// JSON bodies are compared as values; anything else (an uploaded PDF) as the text that was sent.
+function parseBody(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
 export function json(body: unknown, init: ResponseInit & { headers?: Record<string, string> } = {}): Response {
   const problem = (init.status ?? 200) >= 400;
   return new Response(JSON.stringify(body), {
@@ -59,7 +68,7 @@ export function mockApi(routes: Record<string, Handler>) {
     const req = input instanceof Request ? input : new Request(input, init);
     const url = new URL(req.url);
     const text = req.method === 'GET' || req.method === 'HEAD' ? '' : await req.clone().text();
-    calls.push({ method: req.method, url, headers: req.headers, body: text ? JSON.parse(text) : undefined });
+    calls.push({ method: req.method, url, headers: req.headers, body: text ? parseBody(text) : undefined });
     const hit = compiled.find((r) => r.method === req.method && r.re.test(url.pathname));
     if (!hit) return json({ title: 'Not found', status: 404, detail: `no mock for ${req.method} ${url.pathname}` }, { status: 404 });
     return hit.handler(req, url);

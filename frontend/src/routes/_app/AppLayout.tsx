@@ -64,6 +64,13 @@ export function AppLayout() {
       ],
     },
     {
+      label: t('warehouse.nav'),
+      items: [
+        { to: '/warehouse/manage_packing_list', label: t('warehouse.packingLists') },
+        { to: '/warehouse/delivery_notes', label: t('warehouse.deliveryNotes') },
+      ],
+    },
+    {
       label: t('nav.masterData'),
       items: [
         { to: '/products', label: t('nav.products') },
@@ -77,6 +84,7 @@ export function AppLayout() {
       items: [
         { to: '/users', label: t('nav.users'), roles: ['admin'] },
         { to: '/api_keys', label: t('nav.apiKeys'), roles: ['admin'] },
+        { to: '/couriers', label: t('couriers.nav') },
       ],
     },
   ];

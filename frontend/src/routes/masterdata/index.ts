@@ -3,10 +3,11 @@ import { session } from '@/auth/session';
 import { appRoute } from '@/routes/_app/route';
 import { ApiKeysPage } from './api-keys/ApiKeysPage';
 import { ChannelsPage } from './channels/ChannelsPage';
+import { couriersRoute } from './couriers/route';
 import { CustomersPage } from './customers/CustomersPage';
 import { PriceListsPage } from './price-lists/PriceListsPage';
 import { ProductsPage } from './products/ProductsPage';
-import { customerSearch, listSearch, stockSearch } from './search';
+import { channelSearch, customerSearch, listSearch, stockSearch } from './search';
 import { StockPage } from './stock/StockPage';
 import { UsersPage } from './users/UsersPage';
 
@@ -18,7 +19,7 @@ const adminOnly = () => {
 export const channelsRoute = createRoute({
   getParentRoute: () => appRoute,
   path: 'omni_sales/channels',
-  validateSearch: listSearch,
+  validateSearch: channelSearch,
   component: ChannelsPage,
 });
 
@@ -73,4 +74,5 @@ export const masterDataRoutes = [
   priceListsRoute,
   usersRoute,
   apiKeysRoute,
+  couriersRoute,
 ] as const;

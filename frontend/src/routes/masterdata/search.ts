@@ -11,6 +11,14 @@ export const listSearch = z.object({
 
 export type ListSearch = z.infer<typeof listSearch>;
 
+/** Channels: `focus=payments` opens the edited channel at its payment mappings (the sync log's shortcut for an
+ * order whose payment method is not mapped). */
+export const channelSearch = listSearch.extend({
+  focus: z.enum(['payments']).optional().catch(undefined),
+});
+
+export type ChannelSearch = z.infer<typeof channelSearch>;
+
 export const customerSearch = listSearch.extend({
   type: z.enum(['b2b', 'b2c']).optional().catch(undefined),
 });

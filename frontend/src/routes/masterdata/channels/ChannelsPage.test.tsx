@@ -143,6 +143,15 @@ describe('the channel form', () => {
     expect(within(rule).getByLabelText('Orders over')).not.toHaveAttribute('aria-invalid', 'true');
   });
 
+  it('opened at its payment mappings, shows them outlined; read-only staff get no empty row', async () => {
+    channelApi([channel()]);
+    renderApp('/admin/omni_sales/channels?edit=4&focus=payments', ['operator']);
+    const section = within(await screen.findByRole('dialog')).getByTestId('payment-mappings');
+    expect(section).toHaveAttribute('data-focused', 'true');
+    expect(within(section).getAllByLabelText('Shop payment method').map((i) => (i as HTMLInputElement).value)).toEqual(['bacs']);
+    expect(within(section).queryByText(/Type the payment method the shop sent/)).not.toBeInTheDocument();
+  });
+
   it('is read-only for a non-administrator', async () => {
     channelApi([channel()]);
     renderApp('/admin/omni_sales/channels?edit=4', ['operator']);

@@ -1,4 +1,4 @@
-import { Button, Divider, Group, PasswordInput, Select, Switch, Text, TextInput, Title } from '@mantine/core';
+import { Box, Button, Divider, Group, PasswordInput, Select, Switch, Text, TextInput, Title } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { getRouteApi } from '@tanstack/react-router';
 import type { TFunction } from 'i18next';
@@ -19,7 +19,7 @@ import { NewButton, SearchBox } from '@/components/PageHeader';
 import { useChannels, useCreateChannel, useUpdateChannel, type Channel, type ChannelInput } from '@/hooks/api/channels';
 import { useWarehouses } from '@/hooks/api/stock';
 import { SOURCES } from '@/routes/omni_sales/order-list/components/QueueFilters';
-import type { ListSearch } from '../search';
+import type { ChannelSearch } from '../search';
 
 const route = getRouteApi('/app/omni_sales/channels');
 const INVOICE_MODES = ['on_confirm', 'on_dispatch', 'manual'];
@@ -28,7 +28,7 @@ const INVOICE_MODES = ['on_confirm', 'on_dispatch', 'manual'];
 export function ChannelsPage() {
   const { t } = useTranslation();
   const search = route.useSearch();
-  const set = useSearchPatch<ListSearch>();
+  const set = useSearchPatch<ChannelSearch>();
   const isAdmin = hasRole(useSessionUser(), 'admin');
   const channels = useChannels();
   const q = search.q?.toLowerCase();
@@ -68,10 +68,17 @@ export function ChannelsPage() {
           },
         },
         { key: 'payments', header: t('channels.paymentMappings'), render: (c) => Object.keys(c.settings.payment_methods).length || '—' },
-        buttonColumn<Channel>(isAdmin ? t('app.edit') : t('app.search'), (c) => set({ edit: c.id })),
+        buttonColumn<Channel>(isAdmin ? t('app.edit') : t('app.search'), (c) => set({ edit: c.id, focus: undefined })),
       ]}
     >
-      {editing.open && <ChannelDialog channel={editing.item} readOnly={!isAdmin} onClose={() => set({ edit: undefined })} />}
+      {editing.open && (
+        <ChannelDialog
+          channel={editing.item}
+          readOnly={!isAdmin}
+          focus={editing.item ? search.focus : undefined}
+          onClose={() => set({ edit: undefined, focus: undefined })}
+        />
+      )}
     </ListPage>
   );
 }
@@ -101,7 +108,8 @@ interface FormValues {
 const NEW_RULE: RuleRow = { name: '', required_role: 'sales_manager', min_total: '', currency: 'RON', customer_type: '' };
 const DECIMAL = /^\d+([.,]\d+)?$/;
 
-function initial(c: Channel | null): FormValues {
+/** `blankPayment`: one empty mapping row to type the unmapped method into (the sync log's shortcut). */
+function initial(c: Channel | null, blankPayment = false): FormValues {
   return {
     name: c?.name ?? '',
     type: c?.type ?? 'manual',
@@ -115,7 +123,10 @@ function initial(c: Channel | null): FormValues {
       currency: r.currency ?? '',
       customer_type: r.customer_type ?? '',
     })),
-    payments: Object.entries(c?.settings.payment_methods ?? {}).map(([external, internal]) => ({ external, internal })),
+    payments: [
+      ...Object.entries(c?.settings.payment_methods ?? {}).map(([external, internal]) => ({ external, internal })),
+      ...(blankPayment ? [{ external: '', internal: '' }] : []),
+    ],
     webhook_secret: '',
   };
 }
@@ -157,13 +168,26 @@ function validation(t: TFunction) {
 /** The API names rule fields `settings.approval_rules[0].min_total`; the form keeps the rules at its top level. */
 const channelFieldPath = (field: string) => formPath(field.replace(/^settings\./, ''));
 
-function ChannelDialog({ channel, readOnly, onClose }: { channel: Channel | null; readOnly: boolean; onClose: () => void }) {
+/** Brings the section the dialog was opened for into view (jsdom has no scrollIntoView). */
+const scrollIntoView = (el: HTMLElement | null) => el?.scrollIntoView?.({ block: 'center' });
+
+interface DialogProps {
+  channel: Channel | null;
+  readOnly: boolean;
+  /** Opened from a shortcut to one section: it is scrolled to, outlined and (when editable) focused. */
+  focus?: ChannelSearch['focus'];
+  onClose: () => void;
+}
+
+function ChannelDialog({ channel, readOnly, focus, onClose }: DialogProps) {
   const { t } = useTranslation();
   const create = useCreateChannel();
   const update = useUpdateChannel(channel?.id ?? 0);
   const save = channel ? update : create;
   const warehouses = useWarehouses();
-  const form = useForm<FormValues>({ initialValues: initial(channel), validate: validation(t) });
+  const atPayments = focus === 'payments';
+  const form = useForm<FormValues>({ initialValues: initial(channel, atPayments && !readOnly), validate: validation(t) });
+  const lastPayment = form.values.payments.length - 1;
 
   const submit = form.onSubmit((v) => {
     const done = savedThen(t('channels.saved'), onClose);
@@ -238,22 +262,40 @@ function ChannelDialog({ channel, readOnly, onClose }: { channel: Channel | null
       ))}
 
       <Divider my={4} />
-      <Group justify="space-between">
-        <Title order={6}>{t('channels.paymentMappings')}</Title>
-        {!readOnly && (
-          <Button variant="subtle" onClick={() => form.insertListItem('payments', { external: '', internal: '' })}>
-            {t('channels.addMapping')}
-          </Button>
-        )}
-      </Group>
-      {form.values.payments.map((_, i) => (
-        <Group key={i} gap="xs" align="flex-end" wrap="nowrap">
-          <TextInput label={t('channels.external')} {...form.getInputProps(`payments.${i}.external`)} style={{ flex: 1 }} />
-          <Text pb={6}>→</Text>
-          <TextInput label={t('channels.internal')} {...form.getInputProps(`payments.${i}.internal`)} style={{ flex: 1 }} />
-          {!readOnly && <RemoveRowButton onClick={() => form.removeListItem('payments', i)} />}
+      <Box
+        ref={atPayments ? scrollIntoView : undefined}
+        data-testid="payment-mappings"
+        data-focused={atPayments || undefined}
+        {...(atPayments ? { bd: '1px solid var(--mantine-primary-color-filled)', p: 'xs', style: { borderRadius: 'var(--mantine-radius-sm)' } } : {})}
+      >
+        <Group justify="space-between">
+          <Title order={6}>{t('channels.paymentMappings')}</Title>
+          {!readOnly && (
+            <Button variant="subtle" onClick={() => form.insertListItem('payments', { external: '', internal: '' })}>
+              {t('channels.addMapping')}
+            </Button>
+          )}
         </Group>
-      ))}
+        {atPayments && !readOnly && (
+          <Text size="xs" c="dimmed">
+            {t('channels.mapHint')}
+          </Text>
+        )}
+        {form.values.payments.map((_, i) => (
+          <Group key={i} gap="xs" align="flex-end" wrap="nowrap">
+            <TextInput
+              label={t('channels.external')}
+              {...form.getInputProps(`payments.${i}.external`)}
+              // The Modal focuses this on open: the row added for the method the shop sent.
+              data-autofocus={atPayments && !readOnly && i === lastPayment ? true : undefined}
+              style={{ flex: 1 }}
+            />
+            <Text pb={6}>→</Text>
+            <TextInput label={t('channels.internal')} {...form.getInputProps(`payments.${i}.internal`)} style={{ flex: 1 }} />
+            {!readOnly && <RemoveRowButton onClick={() => form.removeListItem('payments', i)} />}
+          </Group>
+        ))}
+      </Box>
 
       {!readOnly && (
         <>

@@ -1,8 +1,9 @@
-import { Button, Group, Stack, Text } from '@mantine/core';
+import { Badge, Button, Group, Stack, Text } from '@mantine/core';
 import { getRouteApi } from '@tanstack/react-router';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { hasRole, useSessionUser } from '@/auth/session';
+import { AnchorLink } from '@/components/links';
 import { flatPages, ListPage, useSearchPatch } from '@/components/list-page';
 import { useChannels } from '@/hooks/api/channels';
 import { useSyncAction, useSyncLog, type SyncAction, type SyncEntry } from '@/hooks/api/syncLog';
@@ -46,9 +47,26 @@ export function DiarySyncPage() {
   const busy = (id: number, what: SyncAction) =>
     action.isPending && action.variables?.id === id && action.variables.action === what;
 
-  const rowActions = (e: Pick<SyncEntry, 'id' | 'external_ref' | 'status' | 'direction'>) => (
+  type Row = Pick<SyncEntry, 'id' | 'external_ref' | 'status' | 'direction' | 'channel_id' | 'error_type' | 'retry_queued_at'>;
+
+  /** An unmapped payment method is fixed in the channel's payment mappings: open them straight from the entry. */
+  const shortcuts = (e: Row) =>
+    e.error_type === 'payment_not_recognised' &&
+    e.status !== 'resolved' && (
+      <AnchorLink size="xs" to="/omni_sales/channels" search={{ edit: e.channel_id, focus: 'payments' }} style={{ whiteSpace: 'nowrap' }}>
+        {t('syncLog.actions.mapPayment')}
+      </AnchorLink>
+    );
+
+  // Export entries (status pushes) and failed pulls are retried too: the server queues them for the worker.
+  const rowActions = (e: Row) => (
     <Group gap={4} wrap="nowrap">
-      {e.direction === 'import' && e.status !== 'resolved' && (
+      {e.retry_queued_at && (
+        <Badge size="sm" variant="light" color="blue" title={t('syncLog.retryQueuedAt', { at: fmt.dateTime(e.retry_queued_at) })}>
+          {t('syncLog.retryQueued')}
+        </Badge>
+      )}
+      {e.status !== 'resolved' && (
         <Button size="compact-xs" variant="light" loading={busy(e.id, 'retry')} onClick={() => run(e, 'retry')}>
           {t('syncLog.actions.retry')}
         </Button>
@@ -122,6 +140,7 @@ export function DiarySyncPage() {
               <Button size="compact-xs" variant="default" onClick={() => set({ entry: e.id })}>
                 {t('syncLog.actions.payload')}
               </Button>
+              {shortcuts(e)}
               {canAct && rowActions(e)}
             </Group>
           ),
@@ -133,6 +152,7 @@ export function DiarySyncPage() {
         onClose={() => set({ entry: undefined })}
         actions={(e) => (
           <Stack gap="xs">
+            {shortcuts(e)}
             {canAct && rowActions(e)}
             {outcome && outcome.ref === e.external_ref && <ActionOutcome outcome={outcome} onClose={() => setOutcome(null)} />}
           </Stack>

@@ -9,9 +9,11 @@ import { EmptyState, ErrorState, LoadingState } from '@/components/states';
 import { useChannelNames } from '@/hooks/api/channels';
 import { useEditLines, useOrder } from '@/hooks/api/orders';
 import { notifyError, notifySuccess } from '@/lib/notify';
+import { DeliveryNoteSection } from './components/DeliveryNoteSection';
 import { ApprovalSection, CustomerSection, HistorySection, OriginSection } from './components/InfoSections';
 import { LinesSection } from './components/LinesSection';
 import { OrderActions } from './components/OrderActions';
+import { ShipmentsSection } from './components/ShipmentsSection';
 
 const route = getRouteApi('/app/omni_sales/orders/$orderId');
 
@@ -79,6 +81,7 @@ export function OrderDetailPage() {
                 )
               }
             />
+            <ShipmentsSection order={order} />
             <HistorySection order={order} />
           </Stack>
         </Grid.Col>
@@ -92,6 +95,7 @@ export function OrderDetailPage() {
               conflict={conflict}
               onConflict={setConflict}
             />
+            <DeliveryNoteSection order={order} etag={etag} onConflict={setConflict} />
             <ApprovalSection order={order} />
             <CustomerSection order={order} />
             <OriginSection order={order} channelName={channelName(order.channel_id)} />

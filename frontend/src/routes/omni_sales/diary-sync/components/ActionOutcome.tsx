@@ -30,6 +30,10 @@ export function ActionOutcome({ outcome, onClose }: { outcome: Outcome; onClose:
           )}
         </Text>
       );
+    } else if (r.result === 'queued') {
+      // An export or pull entry: the worker calls the shop; the list shows the entry as queued meanwhile.
+      color = 'blue';
+      body = <Text size="sm">{t('syncLog.result.queued', { ref })}</Text>;
     } else if (r.result === 'failed') {
       color = 'red';
       const moved = r.error_type && r.error_type !== r.entry.error_type;

@@ -16,7 +16,8 @@ interface Props {
 
 const IMPORTED = new Set(['created', 'updated', 'unchanged']);
 
-/** Retry every open import entry of one error type (optionally one channel), then list what became of each. */
+/** Retry every open entry of one error type (optionally one channel), then list what became of each: imports
+ * run at once, status pushes and pulls are queued for the worker. */
 export function BulkRetry({ opened, onClose, channels, errorType, channelId }: Props) {
   const { t } = useTranslation();
   const [type, setType] = useState<SyncErrorType>(errorType ?? 'missing_sku');
@@ -36,21 +37,23 @@ export function BulkRetry({ opened, onClose, channels, errorType, channelId }: P
             {result.retried === 0
               ? t('syncLog.bulk.nothing')
               : t('syncLog.bulk.summary', { succeeded: result.succeeded, retried: result.retried })}
+            {result.queued > 0 && ` · ${t('syncLog.bulk.queuedSummary', { count: result.queued })}`}
           </Text>
           <ScrollArea.Autosize mah={360}>
             <List spacing={4} listStyleType="none" data-testid="bulk-retry-results">
               {result.items.map((r) => {
                 const ok = IMPORTED.has(r.result);
+                const queued = r.result === 'queued';
                 return (
-                  <List.Item key={r.entry.id} data-entry-id={r.entry.id} data-ok={ok}>
+                  <List.Item key={r.entry.id} data-entry-id={r.entry.id} data-ok={ok} data-queued={queued}>
                     <Group gap="xs" wrap="nowrap" align="flex-start">
-                      <Badge color={ok ? 'green' : 'red'} variant="light" miw={90}>
-                        {ok ? t('syncLog.bulk.imported') : t('syncLog.bulk.failed')}
+                      <Badge color={ok ? 'green' : queued ? 'blue' : 'red'} variant="light" miw={90}>
+                        {ok ? t('syncLog.bulk.imported') : queued ? t('syncLog.bulk.queued') : t('syncLog.bulk.failed')}
                       </Badge>
                       <Text size="sm" fw={600} miw={90}>
                         {r.entry.external_ref}
                       </Text>
-                      <Text size="sm">{ok ? r.entry.channel_name : (r.detail ?? r.result)}</Text>
+                      <Text size="sm">{ok || queued ? r.entry.channel_name : (r.detail ?? r.result)}</Text>
                     </Group>
                   </List.Item>
                 );

@@ -1,0 +1,1 @@
+"""Courier adapters: each translates domain.fulfilment.couriers to one courier's published API."""
