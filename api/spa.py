@@ -17,10 +17,13 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 SHORT = "public, max-age=3600"
 NO_CACHE = "no-cache"
 
-# Mantine sets inline style attributes and injects its CSS variables in a <style> tag.
+# Mantine sets inline style attributes and injects its CSS variables in a <style> tag. PDFs (labels, delivery
+# notes) are fetched with the session's token and previewed in an iframe from a blob: URL, which 'self' does not
+# cover: without frame-src blob: the preview is blocked (tests/e2e/test_fulfilment.py opens a label).
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-    "font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+    "font-src 'self' data:; connect-src 'self'; frame-src 'self' blob:; "
+    "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
 )
 PAGE_HEADERS = {
     "Cache-Control": NO_CACHE,

@@ -10,6 +10,7 @@ import asyncpg
 import httpx
 
 from adapters.couriers.account import CourierAccount
+from adapters.couriers.transport import AiohttpTransport
 from domain.fulfilment.couriers import CourierGateway, LabelFormat, Party
 from domain.fulfilment.ports import CourierSetup
 
@@ -58,10 +59,8 @@ class SqlCourierDirectory:
     def _client_for(self, concurrency: int) -> httpx.AsyncClient:
         if self._shared is not None:
             return self._shared
-        # As many connections as the account may use at once: httpx's pool scans its connections for every
-        # request, so a pool much larger than the concurrency only costs CPU.
-        client = httpx.AsyncClient(limits=httpx.Limits(max_connections=concurrency + 2,
-                                                       max_keepalive_connections=concurrency + 2))
+        # As many connections as the account may use at once, over aiohttp (transport.py says why).
+        client = httpx.AsyncClient(transport=AiohttpTransport(concurrency + 2))
         self._clients.append(client)
         return client
 

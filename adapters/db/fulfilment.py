@@ -113,6 +113,15 @@ class SqlFulfilmentRepository:
             raise NotFoundError("delivery note", note_id)
         return _note(row)
 
+    async def note_of_packing_list(self, packing_list_id: int, *, for_update: bool = False) -> DeliveryNote:
+        lock = " FOR UPDATE OF d" if for_update else ""
+        row = await self._conn.fetchrow(
+            _NOTE_COLUMNS + " WHERE d.id = (SELECT delivery_note_id FROM packing_list WHERE id = $1)" + lock,
+            packing_list_id)
+        if row is None:
+            raise NotFoundError("delivery note of packing list", packing_list_id)
+        return _note(row)
+
     async def open_note(self, order_id: int) -> DeliveryNote | None:
         row = await self._conn.fetchrow(_NOTE_COLUMNS + " WHERE d.order_id = $1 AND d.status = 'open'", order_id)
         return None if row is None else _note(row)

@@ -162,12 +162,14 @@ async def _prepare(uow: UnitOfWork, packing_list_id: int, cmd: GenerateAwb, setu
                             courier=setup.courier, service=cmd.service or setup.default_service,
                             carrier_id=cmd.carrier_id, external_id=f"OMS-{packing_list.number}-{attempt}",
                             created_at=now)
+        shipment.claim(now)
         await uow.fulfilment.add_shipment(shipment)
     elif shipment.courier != setup.courier:
         raise ConflictError(f"an AWB for packing list {packing_list.number} is pending with "
                             f"{shipment.courier}; finish or cancel that one first")
-    shipment.claim(now)
-    await uow.fulfilment.save_shipment(shipment)
+    else:
+        shipment.claim(now)
+        await uow.fulfilment.save_shipment(shipment)
     return _Work(shipment, shipment_request(shipment.external_id, shipment.service, shipment.carrier_id,
                                             packing_list, order, setup.sender))
 
@@ -232,8 +234,7 @@ async def _record(uow: UnitOfWork, shipment_id: int, created: CreatedAwb, actor:
     shipment = await uow.fulfilment.get_shipment(shipment_id, for_update=True)
     shipment.record_created(created, now)
     await uow.fulfilment.save_shipment(shipment)
-    packing_list = await uow.fulfilment.get_packing_list(shipment.packing_list_id)
-    note = await uow.fulfilment.get_note(packing_list.delivery_note_id, for_update=True)
+    note = await uow.fulfilment.note_of_packing_list(shipment.packing_list_id, for_update=True)
     order = await uow.orders.get(shipment.order_id, for_update=True)
     if order.status not in SHIPPABLE:
         # Cancelled or held while the courier was working: the AWB exists and is kept on record (so it is never

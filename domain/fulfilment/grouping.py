@@ -21,19 +21,22 @@ R = TypeVar("R")
 
 class GroupRunner(Generic[T, R]):
     def __init__(self, uow_factory: Callable[[], UnitOfWork], step: Callable[[UnitOfWork, T], Awaitable[R]],
-                 *, max_group: int = 64) -> None:
+                 *, max_group: int = 32, parallel: int = 3) -> None:
         self._uow_factory = uow_factory
         self._step = step
         self._max_group = max_group
+        self._parallel = parallel  # groups in flight at once, each on its own connection
         self._queue: list[tuple[T, asyncio.Future[R]]] = []
-        self._runner: asyncio.Task[None] | None = None
+        self._runners: set[asyncio.Task[None]] = set()
 
     async def submit(self, item: T) -> R:
         """The step's result for this item, or its exception; committed when this returns."""
         future: asyncio.Future[R] = asyncio.get_running_loop().create_future()
         self._queue.append((item, future))
-        if self._runner is None or self._runner.done():
-            self._runner = asyncio.create_task(self._drain())
+        if len(self._runners) < self._parallel:
+            runner = asyncio.create_task(self._drain())
+            self._runners.add(runner)
+            runner.add_done_callback(self._runners.discard)
         return await future
 
     async def _drain(self) -> None:
@@ -45,14 +48,22 @@ class GroupRunner(Generic[T, R]):
     async def _run(self, group: list[tuple[T, asyncio.Future[R]]]) -> None:
         done: list[tuple[asyncio.Future[R], R]] = []
         failed: list[tuple[asyncio.Future[R], BaseException]] = []
+        alone = len(group) == 1
         try:
             async with self._uow_factory() as uow:
                 for item, future in group:
                     try:
-                        async with uow.savepoint():
+                        if alone:  # the whole unit of work is this item's: leaving it uncommitted undoes it
                             done.append((future, await self._step(uow, item)))
+                        else:
+                            async with uow.savepoint():
+                                done.append((future, await self._step(uow, item)))
                     except Exception as exc:  # the item's own failure (domain refusal, deadlock...), for its caller
                         failed.append((future, exc))
+                if alone and failed:
+                    future, error = failed[0]
+                    future.set_exception(error)
+                    return  # rolled back on leaving
                 await uow.commit()
         except BaseException as exc:
             # The commit itself failed (connection lost...): nothing of the group was written.

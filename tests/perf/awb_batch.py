@@ -14,10 +14,11 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import TypeVar
 
 import httpx
 import orjson
@@ -29,7 +30,14 @@ from adapters.db.uow import SqlUnitOfWork
 from adapters.sandbox.couriers import DEMO_CREDENTIALS
 from domain.actors import Actor
 from domain.fulfilment.awb import GenerateAwb, generate_awbs
-from domain.fulfilment.couriers import CreatedAwb, Offer, ShipmentRequest, TrackingResult
+from domain.fulfilment.couriers import (
+    CourierGateway,
+    CreatedAwb,
+    LabelFormat,
+    Offer,
+    ShipmentRequest,
+    TrackingResult,
+)
 from domain.fulfilment.model import Package
 from domain.fulfilment.notes import CreateDeliveryNote, UpdatePackages, create_delivery_note, update_packages
 from domain.fulfilment.ports import CourierSetup
@@ -40,6 +48,7 @@ from domain.orders.model import Address
 from tests.factories import World
 from tests.perf.common import JWT_SECRET, Figure, free_port, fresh_database, proc_cpu_s
 
+T = TypeVar("T")
 ACTOR = Actor(kind="user", id=None, name="bench", roles=frozenset({"operator", "warehouse"}))
 SENDER = {"name": "Bench SRL", "phone": "0268000000", "street": "Str. Lunga 1", "city": "Brasov", "county": "BV",
           "postcode": "500035", "country": "RO"}
@@ -81,37 +90,37 @@ class AwbBatchOutcome:
 class CountingGateway:
     """Forwards to the real gateway and counts create/find calls in flight."""
 
-    def __init__(self, inner: object) -> None:
+    def __init__(self, inner: CourierGateway) -> None:
         self.inner = inner
-        self.courier = getattr(inner, "courier", "")
+        self.courier = inner.courier
         self.in_flight = 0
         self.max_in_flight = 0
 
-    async def _count(self, call: object) -> object:
+    async def _count(self, call: Awaitable[T]) -> T:
         self.in_flight += 1
         self.max_in_flight = max(self.max_in_flight, self.in_flight)
         try:
-            return await call  # type: ignore[misc]
+            return await call
         finally:
             self.in_flight -= 1
 
     async def create(self, request: ShipmentRequest) -> CreatedAwb:
-        return await self._count(self.inner.create(request))  # type: ignore[attr-defined,return-value]
+        return await self._count(self.inner.create(request))
 
     async def find(self, request: ShipmentRequest) -> CreatedAwb | None:
-        return await self._count(self.inner.find(request))  # type: ignore[attr-defined,return-value]
+        return await self._count(self.inner.find(request))
 
     async def offers(self, request: ShipmentRequest) -> list[Offer]:
-        return await self.inner.offers(request)  # type: ignore[attr-defined,no-any-return]
+        return await self.inner.offers(request)
 
-    async def label(self, awb_number: str, fmt: object) -> bytes:
-        return await self.inner.label(awb_number, fmt)  # type: ignore[attr-defined,no-any-return]
+    async def label(self, awb_number: str, fmt: LabelFormat) -> bytes:
+        return await self.inner.label(awb_number, fmt)
 
     async def track(self, awb_numbers: Sequence[str]) -> list[TrackingResult]:
-        return await self.inner.track(awb_numbers)  # type: ignore[attr-defined,no-any-return]
+        return await self.inner.track(awb_numbers)
 
     async def cancel(self, awb_number: str) -> None:
-        await self.inner.cancel(awb_number)  # type: ignore[attr-defined]
+        await self.inner.cancel(awb_number)
 
 
 class CountingDirectory:
@@ -125,7 +134,7 @@ class CountingDirectory:
             return None
         if self.gateway is None:
             self.gateway = CountingGateway(setup.gateway)
-        return replace(setup, gateway=self.gateway)  # type: ignore[arg-type]
+        return replace(setup, gateway=self.gateway)
 
 
 def _own_cpu() -> float:

@@ -1,7 +1,7 @@
 """`make bench`: run the benchmarks, print the table, write docs/benchmarks.md.
 
     python -m tests.perf.run                 # all of them; writes docs/benchmarks.md
-    python -m tests.perf.run confirm         # one or more of: intake, confirm, queue, memory, webhook, normalise;
+    python -m tests.perf.run confirm         # one or more of: intake, confirm, queue, memory, webhook, normalise, awb;
                                              # prints only
 """
 
@@ -14,10 +14,10 @@ from pathlib import Path
 
 import uvloop
 
-from tests.perf import confirm, intake, memory, normalise, order_queue, report, webhook
+from tests.perf import awb_batch, confirm, intake, memory, normalise, order_queue, report, webhook
 from tests.perf.common import configure_servers
 
-BENCHMARKS = ("intake", "confirm", "queue", "memory", "webhook", "normalise")
+BENCHMARKS = ("intake", "confirm", "queue", "memory", "webhook", "normalise", "awb")
 
 
 def parse(argv: list[str]) -> argparse.Namespace:
@@ -49,6 +49,10 @@ def parse(argv: list[str]) -> argparse.Namespace:
                    help="normalise: inbox events per side (direct, worker, tuned worker; default 2000)")
     p.add_argument("--normalise-poll-delay", type=float, default=0,
                    help="normalise: poll_delay of an extra worker run to compare (default 0: no extra run)")
+    p.add_argument("--awb-lists", type=int, default=500, help="awb: packing lists in the batch (default 500)")
+    p.add_argument("--awb-latency-ms", type=float, default=50.0, help="awb: simulated courier latency (default 50)")
+    p.add_argument("--awb-concurrency", type=int, default=32,
+                   help="awb: the courier account's concurrency limit (default 32)")
     p.add_argument("--write", action=argparse.BooleanOptionalAction, default=None,
                    help="write docs/benchmarks.md (default: only when every benchmark runs)")
     p.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
@@ -131,6 +135,17 @@ async def main(argv: list[str]) -> int:
         rep.figures += nm.figures()
         rep.details["normalisation"] = normalise.details(nm)
         rep.settings.update({"normalisation events": f"{normalise_cfg.orders:,} per side"})
+
+    if "awb" in chosen:
+        awb_cfg = awb_batch.AwbBatchConfig(lists=args.awb_lists, latency_ms=args.awb_latency_ms,
+                                           concurrency=args.awb_concurrency)
+        print(f"awb: batch of {awb_cfg.lists} packing lists, courier latency {awb_cfg.latency_ms:.0f} ms, "
+              f"limit {awb_cfg.concurrency} ...", flush=True)
+        ab = await awb_batch.run(awb_cfg)
+        rep.figures += ab.figures()
+        rep.details["batch AWB"] = awb_batch.details(ab)
+        rep.settings.update({"awb batch": f"{awb_cfg.lists} packing lists, {awb_cfg.latency_ms:.0f} ms courier "
+                                          f"latency, concurrency limit {awb_cfg.concurrency}"})
 
     print()
     print(report.console(rep.figures))

@@ -68,6 +68,8 @@ export function AppLayout() {
       items: [
         { to: '/warehouse/manage_packing_list', label: t('warehouse.packingLists') },
         { to: '/warehouse/delivery_notes', label: t('warehouse.deliveryNotes') },
+        // Courier accounts: the warehouse reads them (which couriers, which defaults); only admins change them.
+        { to: '/couriers', label: t('couriers.nav') },
       ],
     },
     {
@@ -84,7 +86,6 @@ export function AppLayout() {
       items: [
         { to: '/users', label: t('nav.users'), roles: ['admin'] },
         { to: '/api_keys', label: t('nav.apiKeys'), roles: ['admin'] },
-        { to: '/couriers', label: t('couriers.nav') },
       ],
     },
   ];

@@ -108,6 +108,7 @@ function ShipmentBlock({ shipment: s }: { shipment: Shipment }) {
             <Timeline.Item
               key={`${e.at}-${i}`}
               color={TRACKING_COLOR[e.status] ?? 'blue'}
+              data-event={e.status}
               title={
                 <Text size="sm" fw={500}>
                   {t(`shipments.tracking.${e.status}`, { defaultValue: e.status })}
