@@ -11,7 +11,7 @@ from arq import Retry
 from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 
 from adapters.db.channel_sync import claim_due_channels
-from adapters.db.inbox import SqlInbox, finish_event
+from adapters.db.inbox import SqlInbox
 from adapters.db.notifications import (
     CustomerNotification,
     OperatorNotice,
@@ -23,7 +23,7 @@ from adapters.queue.inbox_relay import InboxRelayReport, relay_inbox
 from adapters.queue.jobs import QueueUnavailableError
 from adapters.queue.relay import RelayReport, relay_pending
 from adapters.shops.http import DEFAULT_POLICY
-from adapters.shops.intake import process_inbox_event
+from adapters.shops.intake import fail_event, process_inbox_event
 from adapters.shops.pull import DEFAULT_PULL_INTERVAL_S, pull_channel, report_dict
 from adapters.shops.push import push_status, record_push_failure
 from adapters.shops.status_map import SHOP_TYPES
@@ -113,8 +113,8 @@ async def import_inbox_event(ctx: dict[str, Any], *, inbox_event_id: int) -> str
     except Exception as exc:
         if is_transient(exc):
             raise retry_later(ctx, exc) from exc
-        # A bug or a payload we cannot handle: visible on the row, not re-enqueued by the relay forever.
-        await finish_event(ctx["pool"], inbox_event_id, "failed", f"{type(exc).__name__}: {exc}")
+        # A bug or a payload we cannot handle: visible on the row and in the sync log, not re-enqueued forever.
+        await fail_event(ctx["pool"], inbox_event_id, f"{type(exc).__name__}: {exc}")
         raise
 
 

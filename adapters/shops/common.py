@@ -6,7 +6,7 @@ import base64
 import hashlib
 import hmac
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
@@ -59,13 +59,14 @@ def parse_time(value: str | None, *, assume_utc: bool = False) -> datetime | Non
         return None
     try:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
+        if parsed.tzinfo is None:
+            if not assume_utc:
+                return None
+            parsed = parsed.replace(tzinfo=UTC)
+        # An offset that pushes the moment outside year 1..9999 ("0001-01-01T00:00+14:00") overflows here.
+        return parsed.astimezone(UTC)
+    except (ValueError, OverflowError):
         return None
-    if parsed.tzinfo is None:
-        if not assume_utc:
-            return None
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
 
 
 def gateway_code(name: str | None) -> str:
@@ -87,3 +88,9 @@ def order_id_of(payload: Any) -> str | None:
     if isinstance(raw, bool) or not isinstance(raw, int | str) or str(raw).strip() == "":
         return None
     return str(raw).strip()[:100]
+
+
+# Each scheduled pull re-reads this much before its watermark. An order committed late in the shop (its
+# modification time earlier than one already seen), or shifted between pages while a pull paged by offset, would
+# otherwise fall behind the watermark for good; what was seen before is deduplicated at the inbox, cheaply.
+PULL_OVERLAP = timedelta(minutes=5)

@@ -56,12 +56,22 @@ async def import_payload(pool: asyncpg.Pool, *, channel_id: int, source: str, pa
         incoming = translator(payload, channel_id=channel_id, topic=topic,
                               prices_include_vat=await _prices_include_vat(pool, channel_id))
     except TranslationError as exc:
+        # Without the shop's order id (a body we cannot read at all) the entry is named after the inbox row, so
+        # the failure is still in the sync log, with its payload.
+        ref = exc.external_ref or (f"inbox-{inbox_event_id}" if inbox_event_id is not None else None)
         entry = None
-        if exc.external_ref:
-            entry = await store.record_problem(SyncProblem(channel_id, exc.external_ref, "other", str(exc)))
+        if ref:
+            entry = await store.record_problem(SyncProblem(channel_id, ref, "other", str(exc)))
         return ImportOutcome("failed", detail=str(exc), error_type="other", sync_entry_id=entry)
-    return await import_order(incoming, store=store, new_uow=lambda: SqlUnitOfWork(pool, clock), clock=clock,
-                              check_stale=check_stale)
+    try:
+        return await import_order(incoming, store=store, new_uow=lambda: SqlUnitOfWork(pool, clock), clock=clock,
+                                  check_stale=check_stale)
+    except asyncpg.DataError as exc:
+        # The shop sent a value the database cannot hold (a 60-character phone, a quantity out of range): the
+        # transaction rolled back, and without an entry here the order would only be a failed inbox row.
+        message = f"the shop order cannot be stored as it is ({type(exc).__name__}: {exc})"
+        entry = await store.record_problem(SyncProblem(channel_id, incoming.external_ref, "other", message))
+        return ImportOutcome("failed", detail=message, error_type="other", sync_entry_id=entry)
 
 
 async def process_inbox_event(pool: asyncpg.Pool, event_id: int, *, clock: Callable[[], datetime]) -> str:
@@ -75,6 +85,18 @@ async def process_inbox_event(pool: asyncpg.Pool, event_id: int, *, clock: Calla
                                    clock=clock, inbox_event_id=event.id, topic=event.topic)
     await finish_event(pool, event.id, INBOX_STATUS[outcome.result], None if outcome.ok else outcome.detail)
     return outcome.result
+
+
+async def fail_event(pool: asyncpg.Pool, event_id: int, message: str) -> None:
+    """An import that crashed (a bug, or input nothing above foresaw): the inbox row is failed and the sync log
+    gets an "other" entry with the stored payload, so the operator sees it and can retry once it is fixed."""
+    await finish_event(pool, event_id, "failed", message)
+    event = await get_event(pool, event_id)
+    if event is None:
+        return
+    store = SqlIntakeStore(pool, payload=event.payload, inbox_event_id=event.id)
+    ref = event.external_ref or f"inbox-{event.id}"
+    await store.record_problem(SyncProblem(event.channel_id, ref, "other", f"the import failed: {message}"))
 
 
 @dataclass(frozen=True)

@@ -77,22 +77,26 @@ async def _follow_shop(existing: ExistingOrder, incoming: IncomingOrder, store: 
     """An order already imported takes over the shop's status changes, nothing else (lines stay ours)."""
     status = S(existing.status)
     held_from = None if existing.held_from is None else S(existing.held_from)
-    action: OrderAction | None = None
+    actions: list[OrderAction] = []
     if incoming.cancelled and status is not S.CANCELLED:
         if status in _TOO_LATE_TO_CANCEL or (status is S.ON_HOLD and held_from in _TOO_LATE_TO_CANCEL):
             return await _failed(incoming, store, "other",
                                  f"the order was cancelled in the shop but is already {status.label} here; "
                                  "stop it with the courier or handle it as a return")
-        action = OrderAction(existing.id, "cancel", reason=CANCEL_REASON)
-    elif incoming.paid and not incoming.cancelled and status is S.PENDING_PAYMENT:
-        action = OrderAction(existing.id, "mark-paid", reason=f"paid in shop ({_payment(incoming)})")
+        actions = [OrderAction(existing.id, "cancel", reason=CANCEL_REASON)]
+    elif incoming.paid and not incoming.cancelled and status in (S.DRAFT, S.PROCESSING, S.PENDING_PAYMENT):
+        # Paid in the shop (a bank transfer received, a card captured after checkout) while ours still waits,
+        # or was not yet asked for payment: the shop will not say it again, so the payment is taken now.
+        if status is not S.PENDING_PAYMENT:
+            actions.append(OrderAction(existing.id, "request-payment"))
+        actions.append(OrderAction(existing.id, "mark-paid", reason=f"paid in shop ({_payment(incoming)})"))
     result = "unchanged"
-    if action is not None:
+    for action in actions:
         try:
             await run_action(action, actor=INTAKE, uow=new_uow(), clock=clock)
             result = "updated"
         except InvalidTransitionError:
-            pass  # the order moved on meanwhile; the shop's change no longer applies
+            break  # the order moved on meanwhile; the shop's change no longer applies
     await store.resolve_problems(incoming.channel_id, incoming.external_ref, existing.id)
     return ImportOutcome(result, order_id=existing.id)
 

@@ -41,6 +41,18 @@ async def test_client_routes_get_the_page_uncached(dist: Path) -> None:
         assert "frame-ancestors 'none'" in r.headers["content-security-policy"]
 
 
+async def test_the_page_may_frame_blob_pdfs_of_its_own(dist: Path) -> None:
+    # The label / delivery-note preview shows a PDF fetched with the bearer token in an <iframe src="blob:...">;
+    # without frame-src blob: the browser blocks it (default-src does not cover blob:).
+    r = await _get(_app(dist), "/admin/warehouse/manage_packing_list")
+    directives = {
+        name: sources
+        for name, *sources in (part.split() for part in r.headers["content-security-policy"].split(";") if part.strip())
+    }
+    assert {"'self'", "blob:"} <= set(directives["frame-src"])
+    assert directives["frame-ancestors"] == ["'none'"]  # framing our PDFs does not let others frame the console
+
+
 async def test_hashed_assets_are_cached_for_a_year(dist: Path) -> None:
     r = await _get(_app(dist), "/admin/assets/index-abc123.js")
     assert r.status_code == 200

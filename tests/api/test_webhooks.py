@@ -170,3 +170,18 @@ async def test_a_body_over_the_limit_is_413(client: httpx.AsyncClient, world: Wo
     r = await client.post(f"/api/webhooks/woocommerce/{woo}", content=raw, headers=wc_headers(SECRET, raw))
     assert r.status_code == 413
     assert await inbox(world) == []
+
+
+async def test_a_signed_body_with_an_out_of_range_timestamp_is_stored_not_a_500(
+        client: httpx.AsyncClient, world: World, woo: int, shopify: int) -> None:
+    # "+14:00" on 0001-01-01 lies before year 1 in UTC: datetime.astimezone overflows (it used to escape as a 500).
+    raw = body(shopify_order(updated_at="0001-01-01T00:00:00+14:00"))
+    r = await client.post(f"/api/webhooks/shopify/{shopify}", content=raw, headers=shopify_headers(SECRET, raw))
+    assert r.status_code == 200, r.text
+    raw = body(wc_order(modified="9999-12-31T23:59:59-14:00"))
+    r = await client.post(f"/api/webhooks/woocommerce/{woo}", content=raw, headers=wc_headers(SECRET, raw))
+    assert r.status_code == 200, r.text
+    shop_row, wc_row = await inbox(world)
+    # Shopify falls back to X-Shopify-Triggered-At; WooCommerce has no other clock in the delivery.
+    assert shop_row.shop_modified_at.isoformat() == "2026-11-26T10:05:00+00:00"
+    assert (wc_row.status, wc_row.shop_modified_at) == ("pending", None)

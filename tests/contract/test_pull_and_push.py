@@ -28,11 +28,12 @@ from adapters.sandbox.shopify_app import build_app as shopify_app
 from adapters.sandbox.woocommerce import WooShop
 from adapters.sandbox.woocommerce_app import build_app as woo_app
 from adapters.settings import Settings
-from adapters.shops.http import RetryPolicy
+from adapters.shops.http import RemoteError, RetryPolicy
 from adapters.shops.intake import process_inbox_event
 from adapters.shops.pull import pull_channel
 from adapters.shops.push import push_status
 from adapters.shops.status_map import SHOP_TYPES
+from adapters.shops.woocommerce.client import WooCommerceClient
 from api.app import create_app
 from tests.contract.conftest import Receiver
 from tests.db import redis_url
@@ -238,6 +239,21 @@ async def test_shopify_pull_waits_out_429_and_throttling(app: FastAPI, world: Wo
     assert refs == {str(i) for i in shopify.state.orders}
 
 
+async def test_a_pulled_shopify_order_with_more_lines_than_the_query_reads_is_a_sync_entry_not_a_short_order(
+        app: FastAPI, world: World, shopify: Shop) -> None:
+    pool = app.state.container.pool
+    lines = [{"sku": "SAL-LANA", "quantity": 1}] * 31
+    r = await shopify.api.post("/_sandbox/orders", json={"customer": ANA, "gateway": "cash_on_delivery",
+                                                          "lines": lines, "deliver": False})
+    assert r.status_code == 201, r.text
+    report = await pull_channel(pool, shopify.channel_id, clock=now, policy=FAST)
+    assert (report.result, report.stored) == ("pulled", 1)
+    assert await process_pending(app) == ["failed"]
+    assert await orders(world, shopify.channel_id) == []
+    [entry] = await world.sql("SELECT error_type, message FROM sync_log WHERE channel_id = :c", c=shopify.channel_id)
+    assert entry.error_type == "other" and "more line items" in entry.message
+
+
 async def test_a_failing_pull_is_one_remote_error_entry_per_channel_and_its_retry_pulls_in_the_worker(
         app: FastAPI, world: World, client: httpx.AsyncClient, woo: Shop, queued_api: QueuedApi) -> None:
     pool = app.state.container.pool
@@ -425,3 +441,18 @@ async def test_orders_of_other_channels_push_nothing(app: FastAPI, world: World,
     order_id = r.json()["id"]
     assert (await client.post(f"/api/omni_sales/orders/{order_id}/confirm", headers=auth(world))).status_code == 200
     assert await run_pushes(app, order_id) == []  # the relay routes no status push for an API order
+
+
+async def test_a_woocommerce_answer_that_is_not_json_is_a_remote_error() -> None:
+    """A WordPress site can answer 200 with an HTML page (maintenance mode, a security challenge): the pull and the
+    push must see a RemoteError they record in the sync log, not a JSONDecodeError that ends the job."""
+    html = httpx.MockTransport(lambda request: httpx.Response(200, text="<html>Maintenance</html>",
+                                                              headers={"Content-Type": "text/html"}))
+    async with WooCommerceClient("http://127.0.0.1:9", *WOO_KEYS, policy=FAST, transport=html) as woo:
+        with pytest.raises(RemoteError, match="without JSON"):
+            async for _ in woo.orders_modified_since(now()):
+                pass
+        with pytest.raises(RemoteError, match="without JSON"):
+            await woo.set_status("5821", "processing")
+        with pytest.raises(RemoteError, match="without JSON"):
+            await woo.add_note_once("5821", "AWB 1")

@@ -155,6 +155,21 @@ async def test_a_paid_card_order_is_marked_paid_when_it_waits_for_payment(
     assert order["history"][-1]["actor"] == "system:intake"
 
 
+async def test_a_payment_made_in_the_shop_while_our_order_is_still_draft_is_not_lost(
+        client: httpx.AsyncClient, world: World, app: FastAPI, woo: int) -> None:
+    await post_wc(client, woo, wc_order(gateway="stripe", status="pending"))  # card not captured yet
+    assert await process_pending(app) == ["created"]
+    [row] = await orders(world)
+    assert row.status == 0  # draft: nobody asked for the payment here yet
+
+    paid = wc_order(gateway="stripe", paid=True, modified="2026-11-26T09:20:00")
+    await post_wc(client, woo, paid, topic="order.updated")
+    assert await process_pending(app) == ["updated"]
+    order = await order_json(client, world, row.id)
+    assert order["status_label"] == "paid"
+    assert [h["action"] for h in order["history"]][-2:] == ["request_payment", "mark_paid"]
+
+
 async def test_the_same_delivery_three_times_at_once_makes_one_inbox_row_and_one_order(
         client: httpx.AsyncClient, world: World, app: FastAPI, woo: int) -> None:
     payload = wc_order()
@@ -279,6 +294,38 @@ async def test_shopify_cancelled_cancels_a_draft_order(client: httpx.AsyncClient
     assert order["history"][-1]["reason"] == "cancelled in shop"
 
 
+async def test_a_signed_shopify_body_replayed_under_another_topic_changes_nothing(
+        client: httpx.AsyncClient, world: World, app: FastAPI, shopify: int) -> None:
+    # X-Shopify-Topic (like the webhook id) is outside the HMAC: whoever holds one signed body can resend it with
+    # any topic and a fresh webhook id. The body says the order is unpaid and not cancelled, so it stays so.
+    pending = shopify_order(gateway="Cash on Delivery (COD)", financial_status="pending")
+    await post_shopify(client, shopify, pending)
+    assert await process_pending(app) == ["created"]
+    await post_shopify(client, shopify, pending, topic="orders/cancelled")
+    await post_shopify(client, shopify, pending, topic="orders/paid")
+    assert await process_pending(app) == ["unchanged", "unchanged"]
+    [row] = await orders(world)
+    assert row.status == 0
+
+
+async def test_a_value_the_database_cannot_hold_is_a_sync_log_entry_not_a_lost_order(
+        client: httpx.AsyncClient, world: World, app: FastAPI, woo: int) -> None:
+    payload = wc_order()
+    payload["billing"]["phone"] = "0744 123 456 / 0722 987 654 (după ora 17, vă rog)"  # customer.phone is 40 chars
+    await post_wc(client, woo, payload)
+    assert await process_pending(app) == ["failed"]
+    assert await orders(world) == []
+    [entry] = await sync_entries(client, world, status="open")
+    assert (entry["error_type"], entry["external_ref"]) == ("other", "5821")
+    assert "StringDataRightTruncationError" in entry["message"]
+    [event] = await world.sql("SELECT status, last_error FROM inbox_event")
+    assert event.status == "failed" and "cannot be stored" in event.last_error
+    # The operator's retry answers the same failure (it used to raise out of the request as a 500).
+    r = await client.post(f"/api/omni_sales/sync_log/{entry['id']}/retry", headers=auth(world))
+    assert r.status_code == 200, r.text
+    assert (r.json()["result"], r.json()["entry"]["attempts"]) == ("failed", 2)
+
+
 async def test_a_paid_shopify_order_arrives_paid_with_the_card_mapping(
         client: httpx.AsyncClient, world: World, app: FastAPI, shopify: int) -> None:
     await post_shopify(client, shopify, shopify_order())
@@ -361,3 +408,23 @@ async def test_webhooks_arriving_while_redis_is_down_are_stored_and_imported_onc
         await worker.close()
     assert sorted(r.external_ref for r in await orders(world)) == ["101", "102", "103"]
     assert {r.status for r in await world.sql("SELECT status FROM inbox_event")} == {"processed"}
+
+
+async def test_an_import_that_crashes_is_a_failed_row_and_a_sync_log_entry_with_its_payload(
+        client: httpx.AsyncClient, world: World, app: FastAPI, woo: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    from workers import jobs
+
+    stored = await post_wc(client, woo, wc_order(order_id=6001))
+
+    async def crash(*args: Any, **kwargs: Any) -> str:
+        raise RuntimeError("a bug in the translator")
+
+    monkeypatch.setattr(jobs, "process_inbox_event", crash)
+    ctx = {"pool": app.state.container.pool, "job_try": 1}
+    with pytest.raises(RuntimeError):
+        await jobs.import_inbox_event(ctx, inbox_event_id=stored["inbox_event_id"])
+    [row] = await world.sql("SELECT status, last_error FROM inbox_event")
+    assert row.status == "failed" and "a bug in the translator" in row.last_error
+    [entry] = await world.sql("SELECT external_ref, error_type, message, payload FROM sync_log")
+    assert (entry.external_ref, entry.error_type) == ("6001", "other")
+    assert "a bug in the translator" in entry.message and entry.payload["id"] == 6001

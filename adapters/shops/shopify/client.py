@@ -22,7 +22,7 @@ from typing import Any
 
 import httpx
 
-from adapters.shops.common import parse_time
+from adapters.shops.common import PULL_OVERLAP, parse_time
 from adapters.shops.http import DEFAULT_POLICY, PulledOrder, RemoteError, RetryPolicy, send
 
 log = logging.getLogger("oms.shops")
@@ -30,6 +30,7 @@ log = logging.getLogger("oms.shops")
 DEFAULT_API_VERSION = "2025-07"
 PAGE = 8  # with LINES line items an order costs ~110 points: a page stays under the 1,000-point query maximum
 LINES = 30
+TRUNCATED = "oms_lines_truncated"  # set on a pulled order whose line items did not all fit in the query
 MAX_PAGES = 200
 _VERSION = re.compile(r"\d{4}-\d{2}|unstable")
 
@@ -44,7 +45,7 @@ query PullOrders($first: Int!, $after: String, $query: String) {{
       customer {{ email firstName lastName phone }}
       billingAddress {{ {_ADDRESS} }}
       shippingAddress {{ {_ADDRESS} }}
-      lineItems(first: {LINES}) {{ nodes {{ sku name title quantity
+      lineItems(first: {LINES}) {{ pageInfo {{ hasNextPage }} nodes {{ sku name title quantity
         discountedUnitPriceSet {{ shopMoney {{ amount }} }} }} }}
       shippingLines(first: 3) {{ nodes {{ title originalPriceSet {{ shopMoney {{ amount }} }}
         discountedPriceSet {{ shopMoney {{ amount }} }} }} }}
@@ -159,7 +160,8 @@ class ShopifyClient:
 
     async def orders_updated_since(self, since: datetime) -> AsyncIterator[list[PulledOrder]]:
         """Pages of orders updated at or after `since`, oldest update first, in the REST shape of the webhooks."""
-        search = f"updated_at:>='{since.astimezone(UTC).strftime('%Y-%m-%dT%H:%M:%SZ')}'"
+        start = since.astimezone(UTC) - PULL_OVERLAP  # see PULL_OVERLAP
+        search = f"updated_at:>='{start.strftime('%Y-%m-%dT%H:%M:%SZ')}'"
         after: str | None = None
         for _ in range(MAX_PAGES):
             data = await self.graphql(ORDERS_QUERY, {"first": PAGE, "after": after, "query": search})
@@ -259,6 +261,9 @@ def rest_order(node: Any) -> PulledOrder | None:
                             "discounted_price": _amount(sl.get("discountedPriceSet"))}
                            for sl in (node.get("shippingLines") or {}).get("nodes") or []],
         "source": "admin_graphql_pull",
+        # More lines than one pull query reads: the translator refuses the order (a sync-log entry) rather
+        # than import it short; its webhook carries every line.
+        TRUNCATED: bool(((node.get("lineItems") or {}).get("pageInfo") or {}).get("hasNextPage")),
     }
     if customer is None:
         payload.pop("customer")

@@ -8,13 +8,13 @@ simulator over HTTP); OAuth 1.0a for plain-HTTP stores is not implemented.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping
-from datetime import datetime, timedelta
+from datetime import datetime
 from types import TracebackType
 from typing import Any
 
 import httpx
 
-from adapters.shops.common import order_id_of, parse_time
+from adapters.shops.common import PULL_OVERLAP, order_id_of, parse_time
 from adapters.shops.http import DEFAULT_POLICY, PulledOrder, RemoteError, RetryPolicy, send
 
 API = "/wp-json/wc/v3"
@@ -53,16 +53,25 @@ class WooCommerceClient:
     async def _call(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         return await send(self._http, method, f"{API}{path}", policy=self.policy, **kwargs)
 
+    async def _json(self, method: str, path: str, **kwargs: Any) -> tuple[httpx.Response, Any]:
+        """The answer's JSON. A WordPress site can answer 200 with HTML (a maintenance page, a security plugin's
+        challenge): that is the shop failing, a RemoteError the pull and the push record, not a crash."""
+        resp = await self._call(method, path, **kwargs)
+        try:
+            return resp, resp.json()
+        except ValueError as exc:
+            raise RemoteError(f"{method} {API}{path} answered HTTP {resp.status_code} without JSON: "
+                              f"{resp.text.strip()[:200]}", transient=True, http_status=resp.status_code) from exc
+
     async def orders_modified_since(self, since: datetime) -> AsyncIterator[list[PulledOrder]]:
-        """Pages of orders modified after `since` (UTC), oldest modification first. WooCommerce compares to the
-        second and exclusively, so the window starts one second early; what was seen before is deduplicated."""
-        after = (since - timedelta(seconds=1)).strftime("%Y-%m-%dT%H:%M:%S")
+        """Pages of orders modified after `since` (UTC), oldest modification first. The window starts
+        PULL_OVERLAP early (WooCommerce compares exclusively, to the second; see PULL_OVERLAP for why more)."""
+        after = (since - PULL_OVERLAP).strftime("%Y-%m-%dT%H:%M:%S")
         page = 1
         while page <= MAX_PAGES:
-            resp = await self._call("GET", "/orders", params={
+            resp, body = await self._json("GET", "/orders", params={
                 "modified_after": after, "dates_are_gmt": "true", "orderby": "modified", "order": "asc",
                 "per_page": PER_PAGE, "page": page, "status": "any"})
-            body = resp.json()
             if not isinstance(body, list):
                 raise RemoteError("GET /orders did not answer a list", transient=False)
             yield [o for o in (_pulled(x) for x in body) if o is not None]
@@ -75,14 +84,14 @@ class WooCommerceClient:
             page += 1
 
     async def set_status(self, order_id: str, status: str) -> dict[str, Any]:
-        resp = await self._call("PUT", f"/orders/{order_id}", json={"status": status})
-        body: dict[str, Any] = resp.json()
+        _, body = await self._json("PUT", f"/orders/{order_id}", json={"status": status})
+        if not isinstance(body, dict):
+            raise RemoteError(f"PUT /orders/{order_id} did not answer an order", transient=False)
         return body
 
     async def add_note_once(self, order_id: str, note: str, *, customer_note: bool = True) -> bool:
         """Adds the note unless the order already has one with this text (a repeated push adds nothing)."""
-        resp = await self._call("GET", f"/orders/{order_id}/notes")
-        notes = resp.json()
+        _, notes = await self._json("GET", f"/orders/{order_id}/notes")
         if isinstance(notes, list) and any(isinstance(n, dict) and n.get("note") == note for n in notes):
             return False
         await self._call("POST", f"/orders/{order_id}/notes", json={"note": note, "customer_note": customer_note})

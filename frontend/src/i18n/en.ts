@@ -109,12 +109,14 @@ const en = {
       created: 'AWB created:', already: 'This packing list already had its AWB:', uploadHint: "Upload the label PDF downloaded from the courier's portal.", labelFile: 'Label (PDF)', upload: 'Upload label',
       courierError: 'The courier refused', missingIn: 'Package {{n}}: {{fields}}', retryLater: 'The courier is unavailable for now: try again in a moment.',
       pending: 'AWB pending', pendingHint: 'An attempt is in progress or will be retried.',
+      loadingCouriers: 'Reading the courier accounts…', noCouriers: 'No courier has an active account, so no AWB can be made yet.', setUpCouriers: 'Open the courier accounts',
     },
     labels: { title: 'Labels', format: 'Label format', printA4: 'Labels A4 ({{count}})', printThermal: 'Labels thermal ({{count}})', mergedTitle: '{{count}} labels ({{format}})' },
     batch: {
       title: 'Generate AWBs for {{count}} packing lists', hint: 'Each packing list is handled on its own; the result of each is listed as the batch runs. Palex has no API, so it is not offered here.',
       start: 'Generate AWBs', generate: 'Generate AWBs ({{count}})', progressTitle: 'AWB batch {{id}}', progress: '{{done}} of {{total}} done', succeeded: '{{count}} succeeded', failed: '{{count}} failed',
       status: { queued: 'Queued', running: 'Running', done: 'Done' }, ok: 'AWB', error: 'Failed', already: 'already had it', hide: 'Hide (it keeps running)',
+      noCouriers: 'No courier with an API has an active account (Palex AWBs are made one packing list at a time).',
     },
   },
   deliveryNotes: {

@@ -110,12 +110,14 @@ const ro: Messages = {
       created: 'AWB creat:', already: 'Această listă de colete avea deja AWB:', uploadHint: 'Încarcă PDF-ul etichetei descărcat din portalul curierului.', labelFile: 'Etichetă (PDF)', upload: 'Încarcă eticheta',
       courierError: 'Curierul a refuzat', missingIn: 'Coletul {{n}}: {{fields}}', retryLater: 'Curierul nu este disponibil acum: încearcă din nou peste puțin timp.',
       pending: 'AWB în curs', pendingHint: 'O încercare este în curs sau va fi reluată.',
+      loadingCouriers: 'Se citesc conturile de curier…', noCouriers: 'Niciun curier nu are un cont activ, deci nu se poate face încă un AWB.', setUpCouriers: 'Deschide conturile de curier',
     },
     labels: { title: 'Etichete', format: 'Format etichetă', printA4: 'Etichete A4 ({{count}})', printThermal: 'Etichete termice ({{count}})', mergedTitle: '{{count}} etichete ({{format}})' },
     batch: {
       title: 'Generează AWB pentru {{count}} liste de colete', hint: 'Fiecare listă de colete este tratată separat; rezultatul fiecăreia apare pe măsură ce lotul rulează. Palex nu are API, deci nu apare aici.',
       start: 'Generează AWB-urile', generate: 'Generează AWB-uri ({{count}})', progressTitle: 'Lot AWB {{id}}', progress: '{{done}} din {{total}} gata', succeeded: '{{count}} reușite', failed: '{{count}} eșuate',
       status: { queued: 'În așteptare', running: 'În lucru', done: 'Gata' }, ok: 'AWB', error: 'Eșuat', already: 'îl avea deja', hide: 'Ascunde (continuă să ruleze)',
+      noCouriers: 'Niciun curier cu API nu are un cont activ (AWB-urile Palex se fac pe rând, pe fiecare listă de colete).',
     },
   },
   deliveryNotes: {

@@ -1,117 +1,18 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import type { Client } from 'openapi-fetch';
-import { api, unwrap } from '@/api/client';
+import { useMemo } from 'react';
+import { api, unwrap, type Schemas } from '@/api/client';
 
-// Hand-written until openapi/openapi.json is regenerated with /api/couriers (then `make client`): the shapes of
-// api/schemas/couriers.py. After regeneration these become Schemas['CourierAccountOut'] etc. and `couriersApi`
-// becomes `api` itself.
-
-export const COURIERS = ['innoship', 'cargus', 'fancourier', 'palex'] as const;
-export type CourierName = (typeof COURIERS)[number];
-export type LabelFormat = 'a4' | 'thermal';
-type SettingValue = boolean | number | string | string[];
-
-export interface CourierSender {
-  name?: string | null;
-  phone?: string | null;
-  street?: string | null;
-  city?: string | null;
-  county?: string | null;
-  postcode?: string | null;
-  country?: string | null;
-  email?: string | null;
-  company?: string | null;
-  contact?: string | null;
-}
-
-export interface CourierAccount {
-  id: number;
-  courier: string;
-  name: string;
-  base_url: string;
-  /** The credential keys that hold a value; the values themselves are never sent back. */
-  credentials_set: string[];
-  default_service: string | null;
-  label_format: string;
-  concurrency: number;
-  sender: CourierSender & { country: string };
-  settings: Record<string, unknown>;
-  active: boolean;
-  created_at: string;
-  updated_at: string;
-}
-
-export interface CourierAccountInput {
-  courier: CourierName;
-  name: string;
-  base_url?: string | null;
-  credentials?: Record<string, string>;
-  default_service?: string | null;
-  label_format?: LabelFormat;
-  concurrency?: number;
-  sender?: CourierSender;
-  settings?: Record<string, SettingValue>;
-  active?: boolean;
-}
-
+// The shapes of api/schemas/couriers.py, as the generated client has them.
+export type CourierAccount = Schemas['CourierAccountOut'];
+export type CourierAccountInput = Schemas['CourierAccountIn'];
 /** PATCH: fields left out keep their value; a credential "" or a sender field/setting null removes that key. */
-export interface CourierAccountPatch {
-  name?: string;
-  base_url?: string;
-  credentials?: Record<string, string>;
-  default_service?: string | null;
-  label_format?: LabelFormat;
-  concurrency?: number;
-  sender?: CourierSender;
-  settings?: Record<string, SettingValue | null>;
-  active?: boolean;
-}
+export type CourierAccountPatch = Schemas['CourierAccountPatch'];
+export type CourierSender = Schemas['CourierSenderIn'];
+export type CourierName = CourierAccountInput['courier'];
+export type LabelFormat = CourierAccountInput['label_format'];
 
-interface CourierAccountPage {
-  items: CourierAccount[];
-  next_cursor: string | null;
-}
-
-type Json<T> = { content: { 'application/json': T } };
-type AccountPath = { query?: never; header?: never; path: { account_id: number }; cookie?: never };
-
-/** The two paths in the shape openapi-typescript generates, so the calls below keep their types. */
-interface CourierPaths {
-  '/api/couriers': {
-    parameters: { query?: never; header?: never; path?: never; cookie?: never };
-    get: {
-      parameters: {
-        query?: { courier?: CourierName; active?: boolean; cursor?: string; limit?: number };
-        header?: never;
-        path?: never;
-        cookie?: never;
-      };
-      requestBody?: never;
-      responses: { 200: Json<CourierAccountPage> & { headers: { [name: string]: unknown } } };
-    };
-    post: {
-      parameters: { query?: never; header?: never; path?: never; cookie?: never };
-      requestBody: Json<CourierAccountInput>;
-      responses: { 201: Json<CourierAccount> & { headers: { [name: string]: unknown } } };
-    };
-  };
-  '/api/couriers/{account_id}': {
-    parameters: { query?: never; header?: never; path?: never; cookie?: never };
-    get: {
-      parameters: AccountPath;
-      requestBody?: never;
-      responses: { 200: Json<CourierAccount> & { headers: { [name: string]: unknown } } };
-    };
-    patch: {
-      parameters: AccountPath;
-      requestBody: Json<CourierAccountPatch>;
-      responses: { 200: Json<CourierAccount> & { headers: { [name: string]: unknown } } };
-    };
-  };
-}
-
-// The same client (base URL, bearer token, 401 handling), typed for the paths above.
-const couriersApi = api as unknown as Client<CourierPaths>;
+/** Also the order the AWB dialogs offer them in: Innoship (price offers side by side) first. */
+export const COURIERS = ['innoship', 'cargus', 'fancourier', 'palex'] as const satisfies readonly CourierName[];
 
 export const courierKeys = {
   all: ['couriers'] as const,
@@ -126,7 +27,7 @@ export function useCourierAccounts() {
       const all: CourierAccount[] = [];
       let cursor: string | undefined;
       for (let i = 0; i < 5; i++) {
-        const page = await unwrap(couriersApi.GET('/api/couriers', { params: { query: { cursor, limit: 200 } }, signal }));
+        const page = await unwrap(api.GET('/api/couriers', { params: { query: { cursor, limit: 200 } }, signal }));
         all.push(...page.items);
         if (!page.next_cursor) break;
         cursor = page.next_cursor;
@@ -137,10 +38,23 @@ export function useCourierAccounts() {
   });
 }
 
+/**
+ * The couriers an AWB can be made with: those with an active account (the API answers 422 for any other), in
+ * COURIERS order. Empty until the accounts are read; `query` says whether they are loading or failed.
+ */
+export function useActiveCouriers() {
+  const query = useCourierAccounts();
+  const couriers = useMemo(
+    () => COURIERS.filter((c) => (query.data ?? []).some((a) => a.courier === c && a.active)),
+    [query.data],
+  );
+  return { query, couriers };
+}
+
 export function useCreateCourierAccount() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (body: CourierAccountInput) => unwrap(couriersApi.POST('/api/couriers', { body })),
+    mutationFn: (body: CourierAccountInput) => unwrap(api.POST('/api/couriers', { body })),
     onSuccess: () => void qc.invalidateQueries({ queryKey: courierKeys.all }),
   });
 }
@@ -149,7 +63,7 @@ export function useUpdateCourierAccount(id: number) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (body: CourierAccountPatch) =>
-      unwrap(couriersApi.PATCH('/api/couriers/{account_id}', { params: { path: { account_id: id } }, body })),
+      unwrap(api.PATCH('/api/couriers/{account_id}', { params: { path: { account_id: id } }, body })),
     onSuccess: () => void qc.invalidateQueries({ queryKey: courierKeys.all }),
   });
 }

@@ -1,12 +1,26 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { CourierAccount } from '@/hooks/api/couriers';
 import type { AwbBatch, PackingList } from '@/hooks/api/packingLists';
 import { packingList, pdfResponse } from '@/test/fixtures';
 import { json, mockApi, renderApp } from '@/test/utils';
 
 const page = (items: PackingList[]) => () => json({ items, next_cursor: null });
 const URL_ = '/admin/warehouse/manage_packing_list';
+
+function account(courier: string, active = true): CourierAccount {
+  const id = ['innoship', 'cargus', 'fancourier', 'palex'].indexOf(courier) + 1;
+  return {
+    id, courier, name: `${courier} account`, base_url: `https://${courier}.example`, credentials_set: [], default_service: null,
+    label_format: 'a4', concurrency: 8, sender: { country: 'RO' }, settings: {}, active,
+    created_at: '2026-01-01T00:00:00Z', updated_at: '2026-01-01T00:00:00Z',
+  };
+}
+/** GET /api/couriers answering these accounts (in the order given: the API sorts by creation, not by courier). */
+const couriers = (...accounts: CourierAccount[]) => () => json({ items: accounts, next_cursor: null });
+const ALL_COURIERS = couriers(account('palex'), account('fancourier'), account('cargus'), account('innoship'));
+const offered = (el: HTMLElement) => within(el).getAllByRole('radio').map((r) => r.getAttribute('value'));
 
 beforeEach(() => {
   // jsdom has no blob URLs: the preview only needs a string for its iframe.
@@ -112,6 +126,7 @@ describe('the packing list screen', () => {
   it('generates an AWB with an Innoship offer picked side by side, then shows the AWB and its labels', async () => {
     const api = mockApi({
       'GET /api/warehouse/packing_lists': page([packingList({ complete: true })]),
+      'GET /api/couriers': ALL_COURIERS,
       'POST /api/warehouse/packing_lists/:id/offers': () =>
         json({
           items: [
@@ -127,6 +142,10 @@ describe('the packing list screen', () => {
     await userEvent.click(await screen.findByTestId('row-generate'));
     const dialog = await screen.findByRole('dialog');
     const offers = await within(dialog).findByTestId('offers');
+    // Every configured courier, Innoship first and preselected, whatever order the accounts were created in.
+    const choice = within(dialog).getByRole('radiogroup', { name: 'Courier' });
+    expect(offered(choice)).toEqual(['innoship', 'cargus', 'fancourier', 'palex']);
+    expect(within(choice).getByRole('radio', { name: 'Innoship' })).toBeChecked();
     // Side by side, cheapest first and preselected.
     expect(within(offers).getAllByRole('radio').map((r) => r.closest('[data-offer]')!.getAttribute('data-offer'))).toEqual(['1:34', '2:1']);
     expect(within(offers).getAllByRole('radio')[0]).toBeChecked();
@@ -152,6 +171,7 @@ describe('the packing list screen', () => {
   it('lists the missing dimensions per package when the API refuses the AWB (422)', async () => {
     mockApi({
       'GET /api/warehouse/packing_lists': page([packingList()]),
+      'GET /api/couriers': ALL_COURIERS,
       'POST /api/warehouse/packing_lists/:id/awb': () =>
         json(
           {
@@ -183,6 +203,7 @@ describe('the packing list screen', () => {
   it("shows the courier's message and errors on a 502", async () => {
     mockApi({
       'GET /api/warehouse/packing_lists': page([packingList({ complete: true })]),
+      'GET /api/couriers': ALL_COURIERS,
       'POST /api/warehouse/packing_lists/:id/awb': () =>
         json(
           { type: 'courier-error', title: 'Courier error', status: 502, detail: 'FAN Courier refused the AWB', retryable: false, courier_errors: ['Localitatea destinatarului nu exista'] },
@@ -202,6 +223,7 @@ describe('the packing list screen', () => {
   it('records a Palex AWB typed by hand and uploads its PDF label', async () => {
     const api = mockApi({
       'GET /api/warehouse/packing_lists': page([packingList({ complete: true })]),
+      'GET /api/couriers': ALL_COURIERS,
       'POST /api/warehouse/packing_lists/:id/awb': () =>
         json({ packing_list_id: 5, shipment_id: 11, awb_number: 'PX-778', already: false }, { status: 201 }),
       'PUT /api/shipments/:id/label': () => new Response(null, { status: 204 }),
@@ -230,6 +252,84 @@ describe('the packing list screen', () => {
     expect(await within(dialog).findByRole('button', { name: 'Label A4' })).toBeInTheDocument();
   });
 
+  it('offers only the couriers with an active account and preselects the first (no Innoship: no offers asked)', async () => {
+    const api = mockApi({
+      'GET /api/warehouse/packing_lists': page([packingList({ complete: true })]),
+      'GET /api/couriers': couriers(account('fancourier'), account('innoship', false), account('cargus')),
+      'POST /api/warehouse/packing_lists/:id/offers': () =>
+        json({ type: 'validation', title: 'Validation failed', status: 422, detail: 'no active innoship account' }, { status: 422 }),
+      'POST /api/warehouse/packing_lists/:id/awb': () =>
+        json({ packing_list_id: 5, shipment_id: 9, awb_number: '1190000123', already: false }, { status: 201 }),
+    });
+    renderApp(URL_);
+    await userEvent.click(await screen.findByTestId('row-generate'));
+    const dialog = await screen.findByRole('dialog');
+    const choice = await within(dialog).findByRole('radiogroup', { name: 'Courier' });
+    expect(offered(choice)).toEqual(['cargus', 'fancourier']);
+    expect(within(choice).getByRole('radio', { name: 'Cargus' })).toBeChecked();
+    expect(within(dialog).getByRole('textbox', { name: 'Service' })).toBeInTheDocument();
+    await userEvent.click(within(dialog).getByTestId('awb-submit'));
+
+    expect(await within(dialog).findByTestId('awb-number')).toHaveTextContent('1190000123');
+    expect(calls(api, 'POST', /\/awb$/)[0].body).toEqual({ courier: 'cargus', service: null, carrier_id: null, awb_number: null });
+    expect(calls(api, 'POST', /\/offers$/)).toHaveLength(0);
+    expect(within(dialog).queryByTestId('awb-problem')).not.toBeInTheDocument();
+  });
+
+  it('says so, with a link to the courier accounts, when no courier is configured', async () => {
+    const api = mockApi({
+      'GET /api/warehouse/packing_lists': page([packingList({ complete: true })]),
+      'GET /api/couriers': couriers(account('innoship', false)),
+    });
+    renderApp(URL_);
+    await userEvent.click(await screen.findByTestId('row-generate'));
+    const dialog = await screen.findByRole('dialog');
+    const none = await within(dialog).findByTestId('no-couriers');
+    expect(none).toHaveTextContent('No courier has an active account');
+    expect(within(none).getByRole('link', { name: 'Open the courier accounts' })).toHaveAttribute('href', '/admin/couriers');
+    expect(within(dialog).queryByRole('radiogroup')).not.toBeInTheDocument();
+    expect(within(dialog).getByTestId('awb-submit')).toBeDisabled();
+    expect(calls(api, 'POST', /\/offers$/)).toHaveLength(0);
+  });
+
+  it('offers a batch only the configured couriers with an API (never Palex), the first preselected', async () => {
+    const lists = page([packingList({ id: 5, number: 'PL-5', complete: true }), packingList({ id: 6, number: 'PL-6', complete: true })]);
+    const api = mockApi({
+      'GET /api/warehouse/packing_lists': lists,
+      'GET /api/couriers': couriers(account('palex'), account('fancourier'), account('innoship', false), account('cargus')),
+      'POST /api/warehouse/awb_batches': () => json({ id: 12 }, { status: 202 }),
+      'GET /api/warehouse/awb_batches/:id': () => json({ title: 'Not found', status: 404 }, { status: 404 }),
+    });
+    renderApp(URL_);
+    await userEvent.click(await screen.findByRole('checkbox', { name: 'Select all shown' }));
+    await userEvent.click(within(screen.getByTestId('packing-bulk-bar')).getByRole('button', { name: 'Generate AWBs (2)' }));
+    const dialog = await screen.findByRole('dialog');
+    const choice = await within(dialog).findByRole('radiogroup', { name: 'Courier' });
+    expect(offered(choice)).toEqual(['cargus', 'fancourier']);
+    expect(within(choice).getByRole('radio', { name: 'Cargus' })).toBeChecked();
+    await userEvent.click(within(choice).getByRole('radio', { name: 'FAN Courier' }));
+    await userEvent.click(within(dialog).getByTestId('batch-start'));
+    await waitFor(() => expect(calls(api, 'POST', /awb_batches$/)).toHaveLength(1));
+    expect(calls(api, 'POST', /awb_batches$/)[0].body).toEqual({ packing_list_ids: [5, 6], courier: 'fancourier', service: null });
+  });
+
+  it('starts no batch when only a manual courier (Palex) is configured', async () => {
+    const api = mockApi({
+      'GET /api/warehouse/packing_lists': page([packingList({ id: 5, number: 'PL-5', complete: true })]),
+      'GET /api/couriers': couriers(account('palex')),
+    });
+    renderApp(URL_);
+    await userEvent.click(await screen.findByRole('checkbox', { name: 'Select all shown' }));
+    await userEvent.click(within(screen.getByTestId('packing-bulk-bar')).getByRole('button', { name: 'Generate AWBs (1)' }));
+    const dialog = await screen.findByRole('dialog');
+    const none = await within(dialog).findByTestId('no-couriers');
+    expect(none).toHaveTextContent('No courier with an API has an active account');
+    expect(within(none).getByRole('link', { name: 'Open the courier accounts' })).toHaveAttribute('href', '/admin/couriers');
+    expect(within(dialog).getByTestId('batch-start')).toBeDisabled();
+    await userEvent.click(within(dialog).getByTestId('batch-start'));
+    expect(calls(api, 'POST', /awb_batches$/)).toHaveLength(0);
+  });
+
   it('runs a batch for the selection and shows its progress and per-item results', async () => {
     let polls = 0;
     const batch = (over: Partial<AwbBatch>): AwbBatch => ({
@@ -241,6 +341,7 @@ describe('the packing list screen', () => {
         packingList({ id: 5, number: 'PL-5', complete: true }),
         packingList({ id: 6, number: 'PL-6' }),
       ]),
+      'GET /api/couriers': ALL_COURIERS,
       'POST /api/warehouse/awb_batches': () => json(batch({ status: 'queued' }), { status: 202 }),
       'GET /api/warehouse/awb_batches/:id': () => {
         polls += 1;
@@ -312,6 +413,7 @@ describe('the packing list screen', () => {
           packages: [{ length_cm: '40', width_cm: null, height_cm: '20', weight_kg: '1', missing: ['width_cm'] }],
         }),
       ]),
+      'GET /api/couriers': ALL_COURIERS,
       'POST /api/warehouse/packing_lists/:id/offers': () => json({ items: [] }),
     });
     renderApp(URL_);

@@ -2,8 +2,8 @@ import { Alert, Badge, Button, FileInput, Group, Loader, Modal, Paper, Radio, Se
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { LabelButtons } from '@/components/PdfPreview';
+import { useActiveCouriers } from '@/hooks/api/couriers';
 import {
-  COURIERS,
   LABEL_FORMATS,
   MANUAL_COURIERS,
   useGenerateAwb,
@@ -18,6 +18,7 @@ import { useUploadLabel } from '@/hooks/api/shipments';
 import { useFormat } from '@/i18n/format';
 import { errorMessage } from '@/lib/notify';
 import { AwbProblem } from './AwbProblem';
+import { CourierChoice } from './CourierChoice';
 
 const offerKey = (o: Offer) => `${o.carrier_id ?? ''}:${o.service}`;
 
@@ -29,6 +30,7 @@ interface Props {
 /**
  * The AWB of one packing list: pick the courier and service (Innoship: its price offers side by side), or for a
  * manual courier (Palex) type the AWB made in its portal and upload its label. Ends on the AWB and its labels.
+ * Only couriers with an active account are offered, the first (Innoship when it has one) preselected.
  */
 export function AwbDialog({ list, onClose }: Props) {
   const { t } = useTranslation();
@@ -41,14 +43,17 @@ export function AwbDialog({ list, onClose }: Props) {
 
 function AwbForm({ list, onClose }: { list: PackingList; onClose: () => void }) {
   const { t } = useTranslation();
-  const [courier, setCourier] = useState<Courier>('innoship');
+  const active = useActiveCouriers();
+  // The operator's pick, as long as it is still offered; otherwise the first courier offered.
+  const [picked, setPicked] = useState<Courier | null>(null);
+  const courier: Courier | undefined = picked !== null && active.couriers.includes(picked) ? picked : active.couriers[0];
   const [service, setService] = useState('');
   const [offer, setOffer] = useState<string | null>(null);
   const [awbNumber, setAwbNumber] = useState('');
   const [awbError, setAwbError] = useState<string | null>(null);
   const generate = useGenerateAwb();
-  const manual = MANUAL_COURIERS.has(courier);
-  const offers = useOffers(list.id, courier, courier === 'innoship' && !generate.isSuccess);
+  const manual = courier !== undefined && MANUAL_COURIERS.has(courier);
+  const offers = useOffers(list.id, 'innoship', courier === 'innoship' && !generate.isSuccess);
   const sorted = [...(offers.data?.items ?? [])].sort((a, b) => Number(a.price) - Number(b.price));
 
   // The cheapest offer is preselected; the operator moves with the arrow keys.
@@ -56,9 +61,10 @@ function AwbForm({ list, onClose }: { list: PackingList; onClose: () => void }) 
     if (offer === null && sorted.length) setOffer(offerKey(sorted[0]));
   }, [offer, sorted]);
 
-  if (generate.isSuccess) return <AwbDone result={generate.data} courier={courier} onClose={onClose} />;
+  if (generate.isSuccess) return <AwbDone result={generate.data} courier={generate.variables.courier} onClose={onClose} />;
 
   const submit = () => {
+    if (courier === undefined) return;
     if (manual && !awbNumber.trim()) {
       setAwbError(t('packing.awb.awbRequired'));
       return;
@@ -81,18 +87,18 @@ function AwbForm({ list, onClose }: { list: PackingList; onClose: () => void }) 
       }}
     >
       <Stack gap="sm">
-        <SegmentedControl
-          aria-label={t('packing.awb.courier')}
+        <CourierChoice
+          query={active.query}
+          couriers={active.couriers}
           value={courier}
-          onChange={(v) => {
-            setCourier(v as Courier);
+          onChange={(c) => {
+            setPicked(c);
             setOffer(null);
             generate.reset();
           }}
-          data={COURIERS.map((c) => ({ value: c, label: t(`packing.courier.${c}`) }))}
-          data-autofocus
+          empty={t('packing.awb.noCouriers')}
         />
-        {courier === 'innoship' ? (
+        {courier === undefined ? null : courier === 'innoship' ? (
           <Offers query={offers} offers={sorted} value={offer} onChange={setOffer} />
         ) : manual ? (
           <TextInput
@@ -121,7 +127,12 @@ function AwbForm({ list, onClose }: { list: PackingList; onClose: () => void }) 
           <Button variant="default" onClick={onClose}>
             {t('app.cancel')}
           </Button>
-          <Button type="submit" loading={generate.isPending} disabled={courier === 'innoship' && offers.isFetching} data-testid="awb-submit">
+          <Button
+            type="submit"
+            loading={generate.isPending}
+            disabled={courier === undefined || (courier === 'innoship' && offers.isFetching)}
+            data-testid="awb-submit"
+          >
             {manual ? t('packing.awb.record') : t('packing.awb.generate')}
           </Button>
         </Group>

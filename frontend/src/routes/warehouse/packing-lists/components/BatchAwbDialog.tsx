@@ -1,11 +1,11 @@
-import { Badge, Button, Group, List, Modal, Progress, ScrollArea, SegmentedControl, Stack, Text, TextInput } from '@mantine/core';
+import { Badge, Button, Group, List, Modal, Progress, ScrollArea, Stack, Text, TextInput } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorState } from '@/components/states';
-import { COURIERS, MANUAL_COURIERS, useAwbBatch, useStartAwbBatch, type AwbBatch, type Courier, type LabelFormat } from '@/hooks/api/packingLists';
+import { useActiveCouriers } from '@/hooks/api/couriers';
+import { MANUAL_COURIERS, useAwbBatch, useStartAwbBatch, type AwbBatch, type Courier, type LabelFormat } from '@/hooks/api/packingLists';
 import { AwbProblem } from './AwbProblem';
-
-const BATCH_COURIERS = COURIERS.filter((c) => !MANUAL_COURIERS.has(c));
+import { CourierChoice } from './CourierChoice';
 
 interface StartProps {
   targets: { id: number; number: string }[];
@@ -13,17 +13,25 @@ interface StartProps {
   onClose: () => void;
 }
 
-/** Generate AWBs for the selected packing lists: one courier (and service) for all of them. */
+/**
+ * Generate AWBs for the selected packing lists: one courier (and service) for all of them, among those with an
+ * active account and an API (a manual courier such as Palex needs the operator per AWB).
+ */
 export function BatchStartDialog({ targets, onStarted, onClose }: StartProps) {
   const { t } = useTranslation();
-  const [courier, setCourier] = useState<Courier>('innoship');
+  const active = useActiveCouriers();
+  const offered = active.couriers.filter((c) => !MANUAL_COURIERS.has(c));
+  const [picked, setPicked] = useState<Courier | null>(null);
+  const courier: Courier | undefined = picked !== null && offered.includes(picked) ? picked : offered[0];
   const [service, setService] = useState('');
   const start = useStartAwbBatch();
-  const run = () =>
+  const run = () => {
+    if (courier === undefined) return;
     start.mutate(
       { packing_list_ids: targets.map((x) => x.id), courier, service: service.trim() || null },
       { onSuccess: (batch) => onStarted(batch.id) },
     );
+  };
   return (
     <Modal opened onClose={onClose} title={t('packing.batch.title', { count: targets.length })} size="lg">
       <form
@@ -36,12 +44,12 @@ export function BatchStartDialog({ targets, onStarted, onClose }: StartProps) {
           <Text size="sm" c="dimmed">
             {targets.map((x) => x.number).join(', ')}
           </Text>
-          <SegmentedControl
-            aria-label={t('packing.awb.courier')}
+          <CourierChoice
+            query={active.query}
+            couriers={offered}
             value={courier}
-            onChange={(v) => setCourier(v as Courier)}
-            data={BATCH_COURIERS.map((c) => ({ value: c, label: t(`packing.courier.${c}`) }))}
-            data-autofocus
+            onChange={setPicked}
+            empty={t('packing.batch.noCouriers')}
           />
           <TextInput
             label={t('packing.awb.service')}
@@ -58,7 +66,7 @@ export function BatchStartDialog({ targets, onStarted, onClose }: StartProps) {
             <Button variant="default" onClick={onClose}>
               {t('app.cancel')}
             </Button>
-            <Button type="submit" loading={start.isPending} data-testid="batch-start">
+            <Button type="submit" loading={start.isPending} disabled={courier === undefined} data-testid="batch-start">
               {t('packing.batch.start')}
             </Button>
           </Group>
