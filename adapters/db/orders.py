@@ -203,8 +203,9 @@ class SqlOrderRepository:
         if order.reservations_changed:
             res = order.reservations
             await self._conn.execute(DELETE_RESERVATIONS, order.id)
-            await self._conn.execute(REPLACE_RESERVATIONS, order.id, [r.product_id for r in res],
-                                     [r.warehouse_id for r in res], [r.quantity for r in res])
+            if res:  # released or dispatched: nothing to insert, one round trip saved
+                await self._conn.execute(REPLACE_RESERVATIONS, order.id, [r.product_id for r in res],
+                                         [r.warehouse_id for r in res], [r.quantity for r in res])
             order.reservations_changed = False
         receipt = order.cash_receipt
         if receipt is not None and receipt.id is None:

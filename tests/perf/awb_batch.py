@@ -10,6 +10,7 @@ gateway records the most calls in flight at once, to show the limit was respecte
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import subprocess
 import sys
@@ -223,6 +224,8 @@ async def run(cfg: AwbBatchConfig | None = None) -> AwbBatchOutcome:
                                             couriers=couriers, clock=lambda: datetime.now(UTC))
                     serial_s = time.perf_counter() - t0
                     batch = ids[20:20 + cfg.lists]
+                    gc.collect()
+                    gc.freeze()  # as the worker does once started (workers/settings.py)
                     sim_cpu0, own_cpu0 = sum(proc_cpu_s(sim.pid)), _own_cpu()
                     t0 = time.perf_counter()
                     results = await generate_awbs(GenerateAwb(batch, "cargus"), actor=ACTOR, uow_factory=uow,
