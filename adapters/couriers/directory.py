@@ -10,7 +10,6 @@ import asyncpg
 import httpx
 
 from adapters.couriers.account import CourierAccount
-from adapters.couriers.transport import AiohttpTransport
 from domain.fulfilment.couriers import CourierGateway, LabelFormat, Party
 from domain.fulfilment.ports import CourierSetup
 
@@ -60,6 +59,8 @@ class SqlCourierDirectory:
         if self._shared is not None:
             return self._shared
         # As many connections as the account may use at once, over aiohttp (transport.py says why).
+        from adapters.couriers.transport import AiohttpTransport  # aiohttp only where couriers are called
+
         client = httpx.AsyncClient(transport=AiohttpTransport(concurrency + 2))
         self._clients.append(client)
         return client

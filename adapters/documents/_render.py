@@ -11,11 +11,15 @@ from __future__ import annotations
 import base64
 import threading
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
-from weasyprint import HTML
-from weasyprint.text.fonts import FontConfiguration
+
+if TYPE_CHECKING:
+    from weasyprint.text.fonts import FontConfiguration
+
+# WeasyPrint (and pango behind it) is imported when the first document is rendered, not when the API starts: most
+# requests never print, and the PDF stack would add tens of MB to every API and worker process.
 
 # The shared FontConfiguration wraps one pango/fontconfig font map, which is not documented as thread-safe;
 # API handlers may render from several asyncio.to_thread workers, so renders take turns. Rendering is CPU-bound
@@ -36,12 +40,16 @@ def environment() -> jinja2.Environment:
 
 @lru_cache(maxsize=1)
 def font_config() -> FontConfiguration:
+    from weasyprint.text.fonts import FontConfiguration
+
     return FontConfiguration()
 
 
 def render_pdf(template: str, **context: Any) -> bytes:
     html = environment().get_template(template).render(**context)
     # base_url is only needed for relative URLs; none are used, every image is an inline data: URI.
+    from weasyprint import HTML
+
     with _render_lock:
         pdf = HTML(string=html, base_url=None).write_pdf(font_config=font_config())
     assert pdf is not None  # write_pdf returns bytes when no target is given

@@ -14,10 +14,6 @@ from datetime import datetime
 from decimal import Decimal
 from functools import lru_cache
 
-from barcode import Code128
-from barcode.errors import BarcodeError
-from barcode.writer import SVGWriter
-
 from adapters.documents._render import render_pdf, svg_data_uri
 from domain.fulfilment.couriers import LabelFormat, Party
 
@@ -39,10 +35,14 @@ class LabelContent:
 
 @lru_cache(maxsize=256)
 def _barcode_svg(code: str) -> bytes:
+    from barcode import Code128
+    from barcode.errors import BarcodeError
+    from barcode.writer import SVGWriter
+
     # quiet_zone is in mm: Code128 needs at least 10 modules of blank margin either side to scan reliably.
     options = {"module_width": 0.33, "module_height": 18.0, "quiet_zone": 4.0, "write_text": False, "compress": False}
     try:
-        svg: bytes = Code128(code, writer=SVGWriter()).render(options)
+        svg: bytes = Code128(code, writer=SVGWriter()).render(options)  # imported on first use, see _render.py
     except BarcodeError as exc:  # Code128 is ASCII only; couriers' AWB numbers are digits or ASCII letters
         raise ValueError(f"AWB number {code!r} cannot be encoded as Code128: {exc}") from exc
     return svg

@@ -5,13 +5,13 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 
-from pypdf import PdfReader, PdfWriter
-
 
 def merge_pdfs(parts: Sequence[bytes]) -> bytes:
     """Concatenate the pages of ``parts`` in order; each part keeps its own page size (A4 and thermal may mix)."""
     if not parts:
         raise ValueError("nothing to merge")
+    from pypdf import PdfReader, PdfWriter  # imported on first use (see _render.py)
+
     writer = PdfWriter()
     for part in parts:
         writer.append(PdfReader(io.BytesIO(part)))

@@ -18,7 +18,7 @@ from domain.ports import Clock, UnitOfWork
 from domain.stock import describe_shortages, needed_per_product, reserve_lines
 
 S = OrderStatus
-WAREHOUSE_ROLES = frozenset({"operator", "sales_manager", "warehouse", "admin"})
+WAREHOUSE_ROLES = frozenset({"operator", "warehouse", "admin"})  # = api.deps.WarehouseDesk
 OnShort = Literal["partial", "backorder"]
 
 

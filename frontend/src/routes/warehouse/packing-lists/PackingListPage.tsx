@@ -17,7 +17,7 @@ import { PackingTable } from './components/PackingTable';
 const route = getRouteApi('/app/warehouse/manage_packing_list');
 const VIEWS: AwbView[] = ['missing', 'present', 'all'];
 /** Who may pack and generate AWBs (api/deps.py WarehouseDesk); the others read. */
-const PACKERS = ['operator', 'sales_manager', 'warehouse', 'admin'];
+const PACKERS = ['operator', 'warehouse', 'admin'];
 
 // Hotkeys wait while a dialog is open: j/k or g there would act on the rows behind it.
 const dialogOpen = () => document.querySelector('[role="dialog"]') !== null;

@@ -9,7 +9,7 @@ import { AnchorLink } from '@/components/links';
 import { BEFORE_FULFILMENT, DELIVERY_NOTE_FROM, useCreateDeliveryNote, useDeliveryNotes, type OnShort } from '@/hooks/api/deliveryNotes';
 import { notifyError, notifySuccess } from '@/lib/notify';
 
-const PACKERS = ['operator', 'sales_manager', 'warehouse', 'admin'];
+const PACKERS = ['operator', 'warehouse', 'admin'];
 
 interface Props {
   order: Order;
