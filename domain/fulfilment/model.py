@@ -47,6 +47,11 @@ class DeliveryNote:
     def partial(self) -> bool:
         return any(line.backordered > 0 for line in self.lines)
 
+    def cancel(self) -> None:
+        """The order was cancelled before anything left: the note is void (no stock moved with it)."""
+        if self.status == "open":
+            self.status = "cancelled"
+
     def dispatch(self, at: datetime) -> None:
         if self.status != "open":
             raise ConflictError(f"delivery note {self.number} is {self.status}")

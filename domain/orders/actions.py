@@ -94,10 +94,21 @@ async def _restore(order: Order, cmd: OrderAction, actor: Actor, uow: UnitOfWork
 
 async def _cancel(order: Order, cmd: OrderAction, actor: Actor, uow: UnitOfWork, clock: Clock) -> None:
     await _release(order.cancel(by=actor, at=clock(), reason=cmd.reason), uow)
+    await _void_open_note(order, uow)
 
 
 async def _reject(order: Order, cmd: OrderAction, actor: Actor, uow: UnitOfWork, clock: Clock) -> None:
     await _release(order.reject(by=actor, at=clock(), reason=cmd.reason), uow)
+    await _void_open_note(order, uow)
+
+
+async def _void_open_note(order: Order, uow: UnitOfWork) -> None:
+    """A cancelled order's delivery note in preparation goes with it, out of the "packages without AWB" list."""
+    assert order.id is not None
+    note = await uow.fulfilment.open_note(order.id)
+    if note is not None:
+        note.cancel()
+        await uow.fulfilment.save_note(note)
 
 
 async def _approve(order: Order, cmd: OrderAction, actor: Actor, uow: UnitOfWork, clock: Clock) -> None:

@@ -188,3 +188,17 @@ async def test_a_channel_can_make_the_delivery_note_on_confirmation(client: http
                               headers=auth(world))).json()["items"]
     assert len(notes) == 1 and notes[0]["packing_list_id"] is not None
     assert [line["quantity"] for line in notes[0]["lines"]] == ["2.000"]
+
+
+async def test_cancelling_an_order_voids_its_delivery_note_in_preparation(
+        client: httpx.AsyncClient, world: World) -> None:
+    order = await confirmed_order(client, world, "FUL-CANCEL")
+    note = (await client.post(f"{ORDERS}/{order['id']}/delivery-note", headers=auth(world, "warehouse"))).json()
+    r = await client.post(f"{ORDERS}/{order['id']}/cancel", json={"reason": "customer changed their mind"},
+                          headers=auth(world))
+    assert r.status_code == 200, r.text
+    voided = (await client.get(f"/api/warehouse/delivery_notes/{note['delivery_note']['id']}",
+                               headers=auth(world))).json()
+    assert voided["status"] == "cancelled"
+    assert (await client.get(PACKING, params={"awb": "missing"}, headers=auth(world))).json()["items"] == []
+    assert await world.stock("TSHIRT-RED-M") == (Decimal("100"), Decimal("0"))  # the reservation went back

@@ -16,6 +16,7 @@ from types import TracebackType
 
 from domain.catalog.model import ChannelInfo, CustomerPrices, NewCustomer, ProductInfo
 from domain.errors import ConflictError, NotFoundError, StaleVersionError
+from domain.fulfilment.model import DeliveryNote
 from domain.orders.model import CustomerRef, HistoryEntry, Order
 from domain.ports import IdempotencyRecord
 from domain.receipts.model import ReceiptNote
@@ -44,6 +45,7 @@ class FakeDatabase:
     idempotency: dict[tuple[str, str], IdempotencyRecord] = field(default_factory=dict)
     receipts: list[ReceiptNote] = field(default_factory=list)
     outbox: list[OutboxRow] = field(default_factory=list)
+    notes: dict[int, DeliveryNote] = field(default_factory=dict)  # delivery notes by id
     commits: int = 0
 
     def level(self, product_id: int, warehouse_id: int = 1) -> StockLevel:
@@ -180,6 +182,21 @@ class FakeReceiptRepository:
         self._db.receipts.append(note)
 
 
+class FakeFulfilmentRepository:
+    """Only what order use cases touch (a cancelled order's open delivery note); fulfilment's own use cases are
+    tested against PostgreSQL (tests/integration/test_fulfilment_flow.py)."""
+
+    def __init__(self, db: FakeDatabase) -> None:
+        self.db = db
+
+    async def open_note(self, order_id: int) -> DeliveryNote | None:
+        return next((n for n in self.db.notes.values() if n.order_id == order_id and n.status == "open"), None)
+
+    async def save_note(self, note: DeliveryNote) -> None:
+        assert note.id is not None
+        self.db.notes[note.id] = note
+
+
 class FakeUnitOfWork:
     def __init__(self, db: FakeDatabase) -> None:
         self.db = db
@@ -214,6 +231,10 @@ class FakeUnitOfWork:
     @property
     def receipts(self) -> FakeReceiptRepository:
         return FakeReceiptRepository(self._open())
+
+    @property
+    def fulfilment(self) -> FakeFulfilmentRepository:
+        return FakeFulfilmentRepository(self._open())
 
     async def __aenter__(self) -> FakeUnitOfWork:
         self._work = copy.deepcopy(self.db)
