@@ -61,7 +61,6 @@ import json
 import math
 import re
 import time
-import unicodedata
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
@@ -71,6 +70,8 @@ from zoneinfo import ZoneInfo
 import httpx
 
 from adapters.couriers.account import CourierAccount
+from adapters.couriers.romania import county_name, plain
+from adapters.retry_after import retry_after_seconds
 from domain.fulfilment.couriers import (
     CourierError,
     CreatedAwb,
@@ -100,17 +101,6 @@ SERVICES: dict[str, int] = {
 }
 SERVICE_NAMES = {34: "Economic Standard", 35: "Standard Plus", 36: "Pallet Standard", 38: "PUDO", 39: "Multipiece"}
 
-# ISO 3166-2:RO county codes -> the names of Cargus' county nomenclature (GET Counties), without diacritics.
-COUNTIES: dict[str, str] = {
-    "AB": "Alba", "AR": "Arad", "AG": "Arges", "BC": "Bacau", "BH": "Bihor", "BN": "Bistrita-Nasaud",
-    "BT": "Botosani", "BR": "Braila", "BV": "Brasov", "B": "Bucuresti", "BZ": "Buzau", "CL": "Calarasi",
-    "CS": "Caras-Severin", "CJ": "Cluj", "CT": "Constanta", "CV": "Covasna", "DB": "Dambovita", "DJ": "Dolj",
-    "GL": "Galati", "GR": "Giurgiu", "GJ": "Gorj", "HR": "Harghita", "HD": "Hunedoara", "IL": "Ialomita",
-    "IS": "Iasi", "IF": "Ilfov", "MM": "Maramures", "MH": "Mehedinti", "MS": "Mures", "NT": "Neamt", "OT": "Olt",
-    "PH": "Prahova", "SJ": "Salaj", "SM": "Satu Mare", "SB": "Sibiu", "SV": "Suceava", "TR": "Teleorman",
-    "TM": "Timis", "TL": "Tulcea", "VL": "Valcea", "VS": "Vaslui", "VN": "Vrancea",
-}
-
 EVENT_STATUS: dict[int, TrackingStatus] = {
     234: TrackingStatus.PICKED_UP,
     10: TrackingStatus.IN_TRANSIT,
@@ -134,18 +124,6 @@ TEXT_STATUS: tuple[tuple[str, TrackingStatus], ...] = (
     ("preluat", TrackingStatus.PICKED_UP),
     ("ridicat", TrackingStatus.PICKED_UP),
 )
-
-
-def plain(text: str) -> str:
-    """Without diacritics (ș/ş, ț/ţ, ă, â, î): how Cargus' nomenclature spells places."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
-def county_name(county: str) -> str:
-    """Our Romanian county code ("BV", "B") -> Cargus' county name; a name passes through without diacritics."""
-    code = county.strip().upper()
-    return COUNTIES.get(code) or plain(county.strip())
 
 
 def service_id(service: str | None) -> int:
@@ -324,11 +302,7 @@ class CargusGateway:
         messages = error_messages(body)
         summary = "; ".join(messages) or f"HTTP {status}"
         if status == 429:
-            retry_after = response.headers.get("Retry-After")
-            try:
-                hint = float(retry_after) if retry_after is not None else None
-            except ValueError:
-                hint = None
+            hint = retry_after_seconds(response.headers.get("Retry-After"))
             raise CourierError(f"Cargus rate limit on {path}: {summary}", retryable=True, retry_after_s=hint,
                                errors=messages)
         if status >= 500 or status == 408:

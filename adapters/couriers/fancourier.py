@@ -28,17 +28,17 @@ import asyncio
 import base64
 import json
 import re
-import unicodedata
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from email.utils import parsedate_to_datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
 
 from adapters.couriers.account import CourierAccount
+from adapters.couriers.romania import county_name, plain
+from adapters.retry_after import retry_after_seconds
 from domain.fulfilment.couriers import (
     CourierError,
     CreatedAwb,
@@ -57,17 +57,6 @@ TRACK_BATCH = 100
 REPORT_PAGE = 100
 TOKEN_MARGIN = timedelta(minutes=5)
 LABEL_SIZES = {LabelFormat.A4: "A4", LabelFormat.THERMAL: "A6"}  # A6 = 105 x 148 mm, the thermal roll
-
-# FAN's county nomenclature (GET /reports/counties) by the Romanian county code our addresses carry.
-COUNTIES: dict[str, str] = {
-    "AB": "Alba", "AR": "Arad", "AG": "Arges", "BC": "Bacau", "BH": "Bihor", "BN": "Bistrita-Nasaud",
-    "BT": "Botosani", "BR": "Braila", "BV": "Brasov", "B": "Bucuresti", "BZ": "Buzau", "CL": "Calarasi",
-    "CS": "Caras-Severin", "CJ": "Cluj", "CT": "Constanta", "CV": "Covasna", "DB": "Dambovita", "DJ": "Dolj",
-    "GL": "Galati", "GR": "Giurgiu", "GJ": "Gorj", "HR": "Harghita", "HD": "Hunedoara", "IL": "Ialomita",
-    "IS": "Iasi", "IF": "Ilfov", "MM": "Maramures", "MH": "Mehedinti", "MS": "Mures", "NT": "Neamt", "OT": "Olt",
-    "PH": "Prahova", "SJ": "Salaj", "SM": "Satu Mare", "SB": "Sibiu", "SV": "Suceava", "TR": "Teleorman",
-    "TM": "Timis", "TL": "Tulcea", "VL": "Valcea", "VS": "Vaslui", "VN": "Vrancea",
-}
 
 # FAN event codes (GET /reports/awb-events) -> our vocabulary. Codes not listed: H*/C* in transit, S* failed.
 STATUS_BY_CODE: dict[str, TrackingStatus] = {
@@ -96,15 +85,6 @@ def fan_status(code: str) -> TrackingStatus:
     if code in STATUS_BY_CODE:
         return STATUS_BY_CODE[code]
     return TrackingStatus.FAILED_DELIVERY if code.upper().startswith("S") else TrackingStatus.IN_TRANSIT
-
-
-def plain(text: str) -> str:
-    """Without diacritics (ș -> s), as FAN's nomenclature spells places."""
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-
-
-def county_name(county: str) -> str:
-    return COUNTIES.get(county.strip().upper()) or plain(county.strip())
 
 
 _PARTS = {"bl": "building", "sc": "entrance", "et": "floor", "ap": "apartment"}
@@ -140,21 +120,6 @@ def parse_fan_time(raw: Any) -> datetime | None:
         return datetime.strptime(str(raw).strip(), "%Y-%m-%d %H:%M:%S").replace(tzinfo=BUCHAREST).astimezone(UTC)
     except ValueError:
         return None
-
-
-def retry_after(value: str | None) -> float | None:
-    """Retry-After is delta-seconds or an HTTP date."""
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, (when.astimezone(UTC) - datetime.now(UTC)).total_seconds())
 
 
 def messages(body: Any) -> list[str]:
@@ -274,8 +239,8 @@ class FanCourierGateway:
         detail = "; ".join(errors) or resp.text.strip()[:200] or resp.reason_phrase
         message = f"FAN Courier {what}: HTTP {status}: {detail}"
         if status == 429:
-            return CourierError(message, retryable=True, retry_after_s=retry_after(resp.headers.get("retry-after")),
-                                errors=errors)
+            hint = retry_after_seconds(resp.headers.get("retry-after"))
+            return CourierError(message, retryable=True, retry_after_s=hint, errors=errors)
         if status >= 500 or status == 408:
             # 500/502/504 may come after FAN booked the AWB (a gateway timing out on a slow backend); a 503 is
             # refused at the door (maintenance, overload), like a 429.

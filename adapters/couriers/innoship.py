@@ -63,13 +63,14 @@ import json
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
-from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import quote
 
 import httpx
 
 from adapters.couriers.account import CourierAccount
+from adapters.couriers.romania import COUNTY_NAMES
+from adapters.retry_after import retry_after_seconds
 from domain.fulfilment.couriers import (
     CourierError,
     CreatedAwb,
@@ -101,24 +102,11 @@ STATUS_MAP: dict[int, TrackingStatus] = {
     106: _S.CANCELLED, 107: _S.CANCELLED, 108: _S.CANCELLED,
 }
 
-# Our addresses carry county codes; Innoship's nomenclature wants county names, written without diacritics
-# in its own examples ("Bucuresti", "Caras-Severin").
-COUNTY_NAMES: dict[str, str] = {
-    "AB": "Alba", "AR": "Arad", "AG": "Arges", "BC": "Bacau", "BH": "Bihor", "BN": "Bistrita-Nasaud",
-    "BT": "Botosani", "BV": "Brasov", "BR": "Braila", "B": "Bucuresti", "BZ": "Buzau", "CS": "Caras-Severin",
-    "CL": "Calarasi", "CJ": "Cluj", "CT": "Constanta", "CV": "Covasna", "DB": "Dambovita", "DJ": "Dolj",
-    "GL": "Galati", "GR": "Giurgiu", "GJ": "Gorj", "HR": "Harghita", "HD": "Hunedoara", "IL": "Ialomita",
-    "IS": "Iasi", "IF": "Ilfov", "MM": "Maramures", "MH": "Mehedinti", "MS": "Mures", "NT": "Neamt", "OT": "Olt",
-    "PH": "Prahova", "SM": "Satu Mare", "SJ": "Salaj", "SB": "Sibiu", "SV": "Suceava", "TR": "Teleorman",
-    "TM": "Timis", "TL": "Tulcea", "VS": "Vaslui", "VL": "Valcea", "VN": "Vrancea",
-}
-
-
 def county_name(county: str, country: str = "RO") -> str:
     """A Romanian county code becomes Innoship's county name; anything else (a name already) passes through."""
     if country.upper() != "RO":
         return county
-    return COUNTY_NAMES.get(county.strip().upper(), county)
+    return COUNTY_NAMES.get(county.strip().upper(), county)  # Innoship's examples spell them without diacritics
 
 
 def _num(value: Decimal) -> float:
@@ -142,22 +130,6 @@ def _int(value: Any) -> int | None:
         return int(value) if value is not None and str(value).strip() != "" else None
     except (TypeError, ValueError):
         return None
-
-
-def _retry_after(value: str | None) -> float | None:
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
 def _messages(resp: httpx.Response) -> tuple[list[str], str | None]:
@@ -472,11 +444,11 @@ class InnoshipGateway:
             raise CourierError(f"{what}: Innoship rejected the API key{suffix}", retryable=False, errors=messages)
         if status == 429:
             raise CourierError(f"{what}: rate limited{suffix}", retryable=True,
-                               retry_after_s=_retry_after(resp.headers.get("retry-after")), errors=messages)
+                               retry_after_s=retry_after_seconds(resp.headers.get("retry-after")), errors=messages)
         if status >= 500 or status == 408:
             # An aggregator's 5xx can come after the underlying courier issued the AWB: reconcile before retrying.
             raise CourierError(f"{what}: HTTP {status}{suffix}", retryable=True,
-                               retry_after_s=_retry_after(resp.headers.get("retry-after")),
+                               retry_after_s=retry_after_seconds(resp.headers.get("retry-after")),
                                maybe_created=create, errors=messages)
         detail = f": {'; '.join(messages)}" if messages else ""
         raise CourierError(f"{what}: HTTP {status}{detail}{suffix}", retryable=False, errors=messages)

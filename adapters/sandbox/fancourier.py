@@ -23,7 +23,8 @@ from typing import Any
 
 from starlette.applications import Starlette
 
-from adapters.couriers.fancourier import BUCHAREST, COUNTIES
+from adapters.couriers.fancourier import BUCHAREST
+from adapters.couriers.romania import COUNTY_NAMES as COUNTIES
 from adapters.sandbox.courier_common import CourierFaults, ShipmentBook, SimShipment
 from domain.fulfilment.couriers import Party
 

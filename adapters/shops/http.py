@@ -7,11 +7,12 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
+from datetime import datetime
 from typing import Any
 
 import httpx
+
+from adapters.retry_after import retry_after_seconds
 
 log = logging.getLogger("oms.shops")
 
@@ -54,20 +55,9 @@ class PulledOrder:
 
 
 def retry_after_s(value: str | None, default: float) -> float:
-    """Retry-After is delta-seconds or an HTTP date."""
-    if not value:
-        return default
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return default
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+    """Retry-After in seconds, or `default` when the shop sent none."""
+    seconds = retry_after_seconds(value)
+    return default if seconds is None else seconds
 
 
 def _brief(resp: httpx.Response) -> str:
