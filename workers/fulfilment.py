@@ -8,9 +8,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from adapters.couriers.directory import SqlCourierDirectory
+from adapters.db.awb_batches import BatchProgress, finish_batch, shipments_missing_label, start_batch
 from adapters.db.uow import SqlUnitOfWork
 from domain.actors import Actor
-from domain.fulfilment.awb import AwbResult, GenerateAwb, generate_awbs
+from domain.fulfilment.awb import GenerateAwb, generate_awbs
 from domain.fulfilment.couriers import CourierError, LabelFormat
 from domain.fulfilment.labels import shipment_label
 from domain.fulfilment.tracking import TrackingRun, poll_tracking
@@ -38,26 +39,17 @@ async def run_awb_batch(ctx: dict[str, Any], *, outbox_id: int, event_type: str,
     Run again (a retry, a second delivery of the event) it skips what is done: lists that got their AWB answer
     `already`, and a finished batch is left alone."""
     pool = ctx["pool"]
-    batch = await pool.fetchrow("SELECT * FROM awb_batch WHERE id = $1", aggregate_id)
-    if batch is None or batch["status"] == "done":
+    batch = await start_batch(pool, aggregate_id)
+    if batch is None:
         return "nothing to do"
-    await pool.execute("UPDATE awb_batch SET status = 'running', done = 0, succeeded = 0, failed = 0, "
-                       "results = '[]'::jsonb WHERE id = $1", aggregate_id)
     actor = Actor(kind="system", id=None, name=f"awb batch {aggregate_id} ({batch['created_by']})",
                   roles=frozenset({"warehouse"}))
-
-    async def progress(result: AwbResult) -> None:
-        item = {"packing_list_id": result.packing_list_id, "ok": result.ok, "shipment_id": result.shipment_id,
-                "awb_number": result.awb_number, "already": result.already, "error": result.error}
-        await pool.execute(
-            "UPDATE awb_batch SET done = done + 1, succeeded = succeeded + $2, failed = failed + $3, "
-            "results = results || $4::jsonb WHERE id = $1",
-            aggregate_id, int(result.ok), int(not result.ok), [item])
-
+    progress = BatchProgress(pool, aggregate_id)
     cmd = GenerateAwb(list(batch["packing_list_ids"]), batch["courier"], batch["service"])
     results = await generate_awbs(cmd, actor=actor, uow_factory=_uow_factory(ctx), couriers=_couriers(ctx),
-                                  clock=ctx.get("clock") or _now, progress=progress)
-    await pool.execute("UPDATE awb_batch SET status = 'done', finished_at = now() WHERE id = $1", aggregate_id)
+                                  clock=ctx.get("clock") or _now, progress=progress.add)
+    await progress.flush()
+    await finish_batch(pool, aggregate_id)
     ok = sum(r.ok for r in results)
     return f"{ok}/{len(results)} AWBs"
 
@@ -66,21 +58,16 @@ async def fetch_labels(ctx: dict[str, Any], *, outbox_id: int, event_type: str, 
                        aggregate_id: int, payload: dict[str, Any]) -> str:
     """order.shipped -> store the label of the order's new AWB in its courier account's format, so printing
     needs no courier call. Stored labels are not fetched again; a courier failure retries the job."""
-    pool = ctx["pool"]
-    rows = await pool.fetch(
-        "SELECT s.id, a.label_format FROM shipment s JOIN courier_account a ON a.courier = s.courier "
-        "WHERE s.order_id = $1 AND s.status = 'created' AND NOT EXISTS "
-        "(SELECT 1 FROM shipment_label l WHERE l.shipment_id = s.id AND l.format = a.label_format)", aggregate_id)
     stored = 0
-    for row in rows:
+    for shipment_id, label_format in await shipments_missing_label(ctx["pool"], aggregate_id):
         try:
-            await shipment_label(row["id"], LabelFormat(row["label_format"]), uow_factory=_uow_factory(ctx),
+            await shipment_label(shipment_id, LabelFormat(label_format), uow_factory=_uow_factory(ctx),
                                  couriers=_couriers(ctx))
             stored += 1
         except CourierError as exc:
             if exc.retryable:
                 raise
-            log.warning("label of shipment %s not fetched: %s", row["id"], exc.message)
+            log.warning("label of shipment %s not fetched: %s", shipment_id, exc.message)
     return f"{stored} labels"
 
 

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Body, Header, Query, Request
 from starlette.responses import Response
 
 from adapters.couriers.innoship import parse_tracking_webhook
+from adapters.db.awb_batches import innoship_webhook_token
 from adapters.db.fulfilment_read import delivery_note_one, delivery_note_page, note_document_rows, packing_list_one
 from adapters.documents.delivery_note import DeliveryNoteDocument, DeliveryNoteLine, render_delivery_note
 from api.deps import ContainerDep, StaffOnly, WarehouseDesk
@@ -110,8 +111,7 @@ async def innoship_tracking(request: Request, container: ContainerDep,
                             token: Annotated[str, Query(min_length=1, max_length=200)]) -> Response:
     """Innoship posts tracking updates (the Track answer's shape). It signs nothing, so the URL carries the
     `webhook_token` set in the Innoship account's settings; a wrong token is a 401 and nothing is read."""
-    row = await container.pool.fetchrow("SELECT settings FROM courier_account WHERE courier = 'innoship' AND active")
-    expected = str((row["settings"] or {}).get("webhook_token") or "") if row else ""
+    expected = await innoship_webhook_token(container.pool)
     if not expected:
         raise NotFoundError("innoship tracking webhook", "(no webhook_token configured)")
     if not hmac.compare_digest(expected.encode(), token.encode()):

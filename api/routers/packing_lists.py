@@ -8,6 +8,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Header, Query
 from starlette.responses import Response
 
+from adapters.db.awb_batches import create_batch
 from adapters.db.fulfilment_read import batch_one, packing_list_one, packing_list_page
 from adapters.documents.pdf import merge_pdfs
 from api.deps import Container, ContainerDep, StaffOnly, WarehouseDesk
@@ -132,14 +133,8 @@ async def start_batch(body: AwbBatchIn, actor: WarehouseDesk, container: Contain
                               [FieldError("courier", "no active account for this courier")])
     ids = list(dict.fromkeys(body.packing_list_ids))
     now = container.clock()
-    async with container.pool.acquire() as conn, conn.transaction():
-        batch_id = await conn.fetchval(
-            "INSERT INTO awb_batch (courier, service, packing_list_ids, total, created_by, created_at) "
-            "VALUES ($1, $2, $3, $4, $5, $6) RETURNING id", body.courier, body.service, ids, len(ids),
-            actor.label, now)
-        await conn.execute(
-            "INSERT INTO outbox (event_type, aggregate_type, aggregate_id, payload, created_at) "
-            "VALUES ('awb_batch.requested', 'awb_batch', $1, $2::jsonb, $3)", batch_id, {"by": actor.label}, now)
+    batch_id = await create_batch(container.pool, courier=body.courier, service=body.service,
+                                  packing_list_ids=ids, created_by=actor.label, now=now)
     batch = await batch_one(container.pool, batch_id)
     return JSONResponse(batch, status_code=202, headers={"Location": f"/api/warehouse/awb_batches/{batch_id}"})
 

@@ -3,7 +3,7 @@ operator uploads for couriers without an API."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 from domain.actors import Actor
 from domain.errors import ConflictError, FieldError, ValidationError
@@ -51,20 +51,3 @@ async def upload_label(shipment_id: int, fmt: LabelFormat, pdf: bytes, *, actor:
             raise ConflictError(f"shipment {shipment_id} has no AWB ({shipment.status})")
         await uow.fulfilment.save_label(shipment_id, fmt, pdf, actor.label)
         await uow.commit()
-
-
-async def fetch_missing_labels(shipment_ids: Sequence[int], fmt_of: Callable[[str], LabelFormat], *,
-                               uow_factory: UowFactory, couriers: CourierDirectory) -> int:
-    """After AWBs are made (the order.shipped event): store each one's label in its account's format, so
-    printing later needs no courier call. Idempotent: stored labels are not fetched again."""
-    fetched = 0
-    for shipment_id in shipment_ids:
-        async with uow_factory() as uow:
-            shipment = await uow.fulfilment.get_shipment(shipment_id)
-        fmt = fmt_of(shipment.courier)
-        async with uow_factory() as uow:
-            if await uow.fulfilment.get_label(shipment_id, fmt) is not None:
-                continue
-        await shipment_label(shipment_id, fmt, uow_factory=uow_factory, couriers=couriers)
-        fetched += 1
-    return fetched
