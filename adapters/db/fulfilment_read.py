@@ -3,6 +3,7 @@ notes, shipments with their tracking, labels and AWB batches."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
 from typing import Any, Literal
@@ -64,25 +65,36 @@ def _packing_list(row: asyncpg.Record, now: datetime) -> dict[str, Any]:
     }
 
 
-async def packing_list_page(pool: asyncpg.Pool, now: datetime, *, awb: Literal["missing", "present"] | None,
-                            order_id: int | None, after: int | None, limit: int) -> tuple[list[dict[str, Any]],
-                                                                                          str | None]:
-    where, args = ["true"], []
-    if awb == "missing":
-        where.append("(s.id IS NULL OR s.status = 'pending') AND d.status = 'open'")
-    elif awb == "present":
-        where.append("s.status = 'created'")
-    if order_id is not None:
-        args.append(order_id)
-        where.append(f"p.order_id = ${len(args)}")
+Page = tuple[list[dict[str, Any]], str | None]
+
+
+async def _page(pool: asyncpg.Pool, select: str, key: str, *, equal: dict[str, Any], extra: tuple[str, ...] = (),
+                after: int | None, limit: int, row: Callable[[asyncpg.Record], dict[str, Any]]) -> Page:
+    """Newest first by `key`, keyset-paged: `equal` filters (column -> value, None = no filter) and fixed
+    `extra` conditions; the cursor is the last row's id."""
+    where, args = ["true", *extra], []
+    for column, value in equal.items():
+        if value is not None:
+            args.append(value)
+            where.append(f"{column} = ${len(args)}")
     if after is not None:
         args.append(after)
-        where.append(f"p.id < ${len(args)}")
+        where.append(f"{key} < ${len(args)}")
     args.append(limit + 1)
-    rows = await pool.fetch(f"{_PACKING_LIST} WHERE {' AND '.join(where)} ORDER BY p.id DESC LIMIT ${len(args)}",
-                            *args)
-    items = [_packing_list(r, now) for r in rows[:limit]]
+    rows = await pool.fetch(f"{select} WHERE {' AND '.join(where)} ORDER BY {key} DESC LIMIT ${len(args)}", *args)
+    items = [row(r) for r in rows[:limit]]
     return items, (encode_cursor(items[-1]["id"]) if len(rows) > limit else None)
+
+
+_AWB_FILTER = {"missing": ("(s.id IS NULL OR s.status = 'pending') AND d.status = 'open'",),
+               "present": ("s.status = 'created'",)}
+
+
+async def packing_list_page(pool: asyncpg.Pool, now: datetime, *, awb: Literal["missing", "present"] | None,
+                            order_id: int | None, after: int | None, limit: int) -> Page:
+    return await _page(pool, _PACKING_LIST, "p.id", equal={"p.order_id": order_id},
+                       extra=_AWB_FILTER[awb] if awb else (), after=after, limit=limit,
+                       row=lambda r: _packing_list(r, now))
 
 
 async def packing_list_one(pool: asyncpg.Pool, now: datetime, packing_list_id: int) -> dict[str, Any] | None:
@@ -100,19 +112,9 @@ def _note(row: asyncpg.Record) -> dict[str, Any]:
 
 
 async def delivery_note_page(pool: asyncpg.Pool, *, order_id: int | None, status: str | None, after: int | None,
-                             limit: int) -> tuple[list[dict[str, Any]], str | None]:
-    where, args = ["true"], []
-    for column, value in (("d.order_id", order_id), ("d.status", status)):
-        if value is not None:
-            args.append(value)
-            where.append(f"{column} = ${len(args)}")
-    if after is not None:
-        args.append(after)
-        where.append(f"d.id < ${len(args)}")
-    args.append(limit + 1)
-    rows = await pool.fetch(f"{_NOTE} WHERE {' AND '.join(where)} ORDER BY d.id DESC LIMIT ${len(args)}", *args)
-    items = [_note(r) for r in rows[:limit]]
-    return items, (encode_cursor(items[-1]["id"]) if len(rows) > limit else None)
+                             limit: int) -> Page:
+    return await _page(pool, _NOTE, "d.id", equal={"d.order_id": order_id, "d.status": status}, after=after,
+                       limit=limit, row=_note)
 
 
 async def delivery_note_one(pool: asyncpg.Pool, note_id: int) -> dict[str, Any] | None:
@@ -146,19 +148,9 @@ async def shipment_one(pool: asyncpg.Pool, shipment_id: int) -> dict[str, Any] |
     return None if row is None else _shipment(row)
 
 
-async def shipment_page(pool: asyncpg.Pool, *, order_id: int | None, after: int | None,
-                        limit: int) -> tuple[list[dict[str, Any]], str | None]:
-    where, args = ["true"], []
-    if order_id is not None:
-        args.append(order_id)
-        where.append(f"s.order_id = ${len(args)}")
-    if after is not None:
-        args.append(after)
-        where.append(f"s.id < ${len(args)}")
-    args.append(limit + 1)
-    rows = await pool.fetch(f"{_SHIPMENT} WHERE {' AND '.join(where)} ORDER BY s.id DESC LIMIT ${len(args)}", *args)
-    items = [_shipment(r) for r in rows[:limit]]
-    return items, (encode_cursor(items[-1]["id"]) if len(rows) > limit else None)
+async def shipment_page(pool: asyncpg.Pool, *, order_id: int | None, after: int | None, limit: int) -> Page:
+    return await _page(pool, _SHIPMENT, "s.id", equal={"s.order_id": order_id}, after=after, limit=limit,
+                       row=_shipment)
 
 
 async def stored_label(pool: asyncpg.Pool, shipment_id: int, fmt: str) -> bytes | None:

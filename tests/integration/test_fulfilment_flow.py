@@ -202,3 +202,14 @@ async def test_cancelling_an_order_voids_its_delivery_note_in_preparation(
     assert voided["status"] == "cancelled"
     assert (await client.get(PACKING, params={"awb": "missing"}, headers=auth(world))).json()["items"] == []
     assert await world.stock("TSHIRT-RED-M") == (Decimal("100"), Decimal("0"))  # the reservation went back
+
+
+async def test_fulfilment_lists_page_newest_first_with_a_cursor(client: httpx.AsyncClient, world: World) -> None:
+    first = await packed_list(client, world, "FUL-P1")
+    second = await packed_list(client, world, "FUL-P2")
+    for path in (PACKING, "/api/warehouse/delivery_notes"):
+        page = (await client.get(path, params={"limit": 1}, headers=auth(world))).json()
+        assert [x["order_id"] for x in page["items"]] == [second["order_id"]] and page["next_cursor"]
+        rest = (await client.get(path, params={"limit": 1, "cursor": page["next_cursor"]}, headers=auth(world)))
+        assert [x["order_id"] for x in rest.json()["items"]] == [first["order_id"]]
+        assert rest.json()["next_cursor"] is None
