@@ -201,9 +201,11 @@ class SqlFulfilmentRepository:
             "  ORDER BY next_track_at LIMIT $3 FOR UPDATE SKIP LOCKED) RETURNING *", now, lease_until, limit)
         return [_shipment(r) for r in rows]
 
-    async def shipments_by_awb(self, courier: str, awbs: Sequence[str]) -> list[Shipment]:
-        rows = await self._conn.fetch("SELECT * FROM shipment WHERE courier = $1 AND awb_number = ANY($2::text[])",
-                                      courier, list(awbs))
+    async def shipments_by_awb(self, courier: str, awbs: Sequence[str], *,
+                               for_update: bool = False) -> list[Shipment]:
+        lock = " ORDER BY id FOR UPDATE" if for_update else ""
+        rows = await self._conn.fetch(
+            "SELECT * FROM shipment WHERE courier = $1 AND awb_number = ANY($2::text[])" + lock, courier, list(awbs))
         return [_shipment(r) for r in rows]
 
     async def save_label(self, shipment_id: int, fmt: LabelFormat, pdf: bytes, uploaded_by: str | None) -> None:

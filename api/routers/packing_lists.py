@@ -27,14 +27,14 @@ from api.schemas.fulfilment import (
     PackingListPage,
 )
 from api.schemas.masterdata import CHANGE, CREATE, INT_MAX, READ, READ_ONE, Cursor, Limit, PathId, after_id, problems
-from domain.errors import ConflictError, FieldError, NotFoundError, ValidationError
+from domain.errors import ConflictError, NotFoundError, ValidationError
 from domain.fulfilment.awb import AwbResult, GenerateAwb, generate_awbs, record_manual_awb
 from domain.fulfilment.couriers import LabelFormat
 from domain.fulfilment.labels import shipment_label
 from domain.fulfilment.model import Package
 from domain.fulfilment.notes import UpdatePackages, update_packages
 from domain.fulfilment.offers import offers_for
-from domain.fulfilment.ports import CourierDirectory
+from domain.fulfilment.ports import CourierDirectory, configured
 
 router = APIRouter(prefix="/api/warehouse", tags=["fulfilment"])
 PDF: dict[int | str, dict[str, Any]] = {200: {"content": {"application/pdf": {}}, "description": "the labels, one PDF"}}
@@ -128,9 +128,7 @@ async def offers(packing_list_id: PathId, body: OfferIn, actor: WarehouseDesk, c
              summary="Generate AWBs for many packing lists in the background")
 async def start_batch(body: AwbBatchIn, actor: WarehouseDesk, container: ContainerDep) -> Response:
     """Answers at once; GET the batch for progress and per-item results (the console polls it)."""
-    if await couriers_of(container).get(body.courier) is None:
-        raise ValidationError(f"courier {body.courier} is not configured",
-                              [FieldError("courier", "no active account for this courier")])
+    await configured(couriers_of(container), body.courier)
     ids = list(dict.fromkeys(body.packing_list_ids))
     now = container.clock()
     batch_id = await create_batch(container.pool, courier=body.courier, service=body.service,

@@ -30,7 +30,7 @@ from domain.fulfilment.couriers import (
 from domain.fulfilment.grouping import GroupRunner
 from domain.fulfilment.model import PackingList, Shipment, ShipmentStatus
 from domain.fulfilment.notes import check_warehouse_role
-from domain.fulfilment.ports import CourierDirectory, CourierSetup
+from domain.fulfilment.ports import CourierDirectory, CourierSetup, configured
 from domain.orders.model import Order, Reservation
 from domain.orders.status import OrderStatus
 from domain.ports import Clock, UnitOfWork
@@ -84,10 +84,7 @@ async def generate_awbs(cmd: GenerateAwb, *, actor: Actor, uow_factory: UowFacto
                         sleep: Sleep = asyncio.sleep) -> list[AwbResult]:
     """Every packing list gets a result; at most `concurrency` (the courier account's) calls run at once."""
     check_warehouse_role(actor, "AWB generation")
-    setup = await couriers.get(cmd.courier)
-    if setup is None:
-        raise ValidationError(f"courier {cmd.courier} is not configured",
-                              [FieldError("courier", "no active account for this courier (see /admin/couriers)")])
+    setup = await configured(couriers, cmd.courier)
     if setup.manual:
         raise ValidationError(f"{cmd.courier} has no API: record the AWB from its portal instead",
                               [FieldError("awb_number", "required for a manual courier")])
@@ -272,10 +269,7 @@ async def record_manual_awb(packing_list_id: int, courier: str, awb_number: str,
     number = awb_number.strip()
     if not number or len(number) > 64:
         raise ValidationError("invalid AWB number", [FieldError("awb_number", "1 to 64 characters")])
-    setup = await couriers.get(courier)
-    if setup is None:
-        raise ValidationError(f"courier {courier} is not configured",
-                              [FieldError("courier", "no active account for this courier (see /admin/couriers)")])
+    setup = await configured(couriers, courier)
     async with uow_factory() as uow:  # one unit of work: no courier call in between
         work = await _prepare(uow, packing_list_id, GenerateAwb([packing_list_id], courier), setup, clock)
         if isinstance(work, AwbResult):

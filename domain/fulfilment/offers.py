@@ -4,19 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from domain.errors import FieldError, ValidationError
 from domain.fulfilment.awb import shipment_request
 from domain.fulfilment.couriers import Offer
-from domain.fulfilment.ports import CourierDirectory
+from domain.fulfilment.ports import CourierDirectory, configured
 from domain.ports import UnitOfWork
 
 
 async def offers_for(packing_list_id: int, courier: str, *, uow_factory: Callable[[], UnitOfWork],
                      couriers: CourierDirectory) -> list[Offer]:
-    setup = await couriers.get(courier)
-    if setup is None:
-        raise ValidationError(f"courier {courier} is not configured",
-                              [FieldError("courier", "no active account for this courier")])
+    setup = await configured(couriers, courier)
     async with uow_factory() as uow:
         packing_list = await uow.fulfilment.get_packing_list(packing_list_id)
         order = await uow.orders.get(packing_list.order_id)

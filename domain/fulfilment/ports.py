@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from domain.errors import FieldError, ValidationError
 from domain.fulfilment.couriers import CourierGateway, LabelFormat, Party
 from domain.fulfilment.model import DeliveryNote, PackingList, Shipment
 
@@ -45,7 +46,8 @@ class FulfilmentRepository(Protocol):
         """Created shipments whose next poll is due, skipping rows others hold; their next poll moves to
         `lease_until` so a second poller does not take them meanwhile."""
 
-    async def shipments_by_awb(self, courier: str, awbs: Sequence[str]) -> list[Shipment]: ...
+    async def shipments_by_awb(self, courier: str, awbs: Sequence[str], *,
+                               for_update: bool = False) -> list[Shipment]: ...
 
     async def save_label(self, shipment_id: int, fmt: LabelFormat, pdf: bytes, uploaded_by: str | None) -> None: ...
 
@@ -66,3 +68,12 @@ class CourierSetup:
 class CourierDirectory(Protocol):
     async def get(self, courier: str) -> CourierSetup | None:
         """The active account of this courier, or None when it is not configured."""
+
+
+async def configured(couriers: CourierDirectory, courier: str) -> CourierSetup:
+    """The courier's active account, or the 422 that tells the operator where to set one up."""
+    setup = await couriers.get(courier)
+    if setup is None:
+        raise ValidationError(f"courier {courier} is not configured",
+                              [FieldError("courier", "no active account for this courier (see /admin/couriers)")])
+    return setup

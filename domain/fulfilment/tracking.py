@@ -99,11 +99,11 @@ async def _apply_one(courier: str, result: TrackingResult, uow: UnitOfWork, cloc
     now = clock()
     async with uow:
         # A gateway may name the AWB with its carrier ("17:AWB123", Innoship); the stored number is the last part.
-        found = await uow.fulfilment.shipments_by_awb(courier, [result.awb_number.rpartition(":")[2]])
+        found = await uow.fulfilment.shipments_by_awb(courier, [result.awb_number.rpartition(":")[2]],
+                                                      for_update=True)
         if not found:
             return TrackingRun()
-        assert found[0].id is not None
-        shipment = await uow.fulfilment.get_shipment(found[0].id, for_update=True)
+        shipment = found[0]
         if not shipment.apply_tracking(result.events, now, poll_every):
             await uow.fulfilment.save_shipment(shipment)
             await uow.commit()
